@@ -1,0 +1,33 @@
+//! The core of `runtime`: tasks, schedulers, runtime handles and `TaskGroup`.
+//!
+//! This crate sits in the middle of the workspace: the facade crate `runtime`
+//! re-exports its public API, and it wires in the leaf crates (`runtime-timer`,
+//! `runtime-blocking`). Users depend on `runtime`, not on this crate directly.
+//!
+//! ```
+//! let out = runtime::run(async {
+//!     let h = runtime::spawn(async { 1 + 1 });
+//!     h.await.unwrap()
+//! });
+//! assert_eq!(out, 2);
+//! ```
+//!
+//! Subsystems, each with its invariants in its `mod.rs`: [`task`] (the task allocation,
+//! its state word, handles and TaskGroup), `scheduler` (current-thread scheduler, parking,
+//! the thread-local context) and `runtime` (Builder, Runtime, Handle).
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod error;
+mod loom;
+mod runtime;
+mod scheduler;
+pub mod task;
+mod util;
+
+pub use runtime::{
+    run, spawn, Builder, EnterGuard, Handle, Runtime, RuntimeMetrics, TryCurrentError,
+};
+pub use task::{
+    yield_now, AbortHandle, GroupError, GroupFailure, GroupMember, Id, JoinError, JoinHandle,
+    Outcome, TaskGroup,
+};

@@ -1,0 +1,171 @@
+//! `Builder`: configures and builds a [`Runtime`].
+use super::{Handle, Runtime};
+use crate::error;
+use crate::scheduler::{self, current_thread, Config, ThreadHook};
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    CurrentThread,
+    MultiThread,
+}
+
+/// Builds a runtime with custom settings.
+///
+/// ```
+/// let rt = runtime::Builder::new_current_thread()
+///     .thread_name("my-service")
+///     .build()
+///     .unwrap();
+/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+/// ```
+pub struct Builder {
+    kind: Kind,
+    worker_threads: Option<usize>,
+    thread_name: Arc<dyn Fn() -> String + Send + Sync + 'static>,
+    on_thread_start: Option<ThreadHook>,
+    on_thread_stop: Option<ThreadHook>,
+    global_queue_interval: u32,
+    event_interval: u32,
+    start_paused: bool,
+}
+
+impl Builder {
+    fn new(kind: Kind) -> Builder {
+        Builder {
+            kind,
+            worker_threads: None,
+            thread_name: Arc::new(|| "runtime-worker".to_string()),
+            on_thread_start: None,
+            on_thread_stop: None,
+            global_queue_interval: 61,
+            event_interval: 61,
+            start_paused: false,
+        }
+    }
+
+    /// A runtime that runs every task on the thread that calls `block_on`.
+    pub fn new_current_thread() -> Builder {
+        Builder::new(Kind::CurrentThread)
+    }
+
+    /// A runtime with a pool of worker threads that steal work from each other.
+    ///
+    /// In this version `build()` on it returns an `Unsupported` error; use
+    /// [`new_current_thread`](Builder::new_current_thread).
+    pub fn new_multi_thread() -> Builder {
+        Builder::new(Kind::MultiThread)
+    }
+
+    /// Number of worker threads (multi-thread flavor; default: one per CPU). `0` makes
+    /// [`build`](Builder::build) fail with `InvalidInput`.
+    pub fn worker_threads(&mut self, n: usize) -> &mut Self {
+        self.worker_threads = Some(n);
+        self
+    }
+
+    /// The name of the threads the runtime starts.
+    pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Self {
+        let name: String = name.into();
+        self.thread_name = Arc::new(move || name.clone());
+        self
+    }
+
+    /// A function that names each thread the runtime starts.
+    pub fn thread_name_fn<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() -> String + Send + Sync + 'static,
+    {
+        self.thread_name = Arc::new(f);
+        self
+    }
+
+    /// Runs `f` on each thread the runtime starts, before it runs anything else.
+    pub fn on_thread_start<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.on_thread_start = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on each thread the runtime started, just before it exits.
+    pub fn on_thread_stop<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.on_thread_stop = Some(Arc::new(f));
+        self
+    }
+
+    /// How many task polls between two checks of the queue of remotely scheduled tasks
+    /// (default 61). `0` makes [`build`](Builder::build) fail.
+    pub fn global_queue_interval(&mut self, n: u32) -> &mut Self {
+        self.global_queue_interval = n;
+        self
+    }
+
+    /// How many task polls between two non-blocking polls of the driver (default 61).
+    /// `0` makes [`build`](Builder::build) fail.
+    pub fn event_interval(&mut self, n: u32) -> &mut Self {
+        self.event_interval = n;
+        self
+    }
+
+    /// Starts the runtime with its clock paused (for tests). Not available in this
+    /// version: `build()` then returns an `Unsupported` error.
+    pub fn start_paused(&mut self, paused: bool) -> &mut Self {
+        self.start_paused = paused;
+        self
+    }
+
+    /// Builds the runtime.
+    ///
+    /// # Errors
+    /// `InvalidInput` for `worker_threads(0)` or a zero interval; `Unsupported` for a
+    /// flavor or feature this version does not have.
+    pub fn build(&mut self) -> io::Result<Runtime> {
+        if self.worker_threads == Some(0) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, error::ZERO_WORKERS));
+        }
+        if self.global_queue_interval == 0 || self.event_interval == 0 {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, error::ZERO_INTERVAL));
+        }
+        if self.start_paused {
+            return Err(io::Error::new(io::ErrorKind::Unsupported, error::PAUSED_UNSUPPORTED));
+        }
+        let config = Config {
+            global_queue_interval: self.global_queue_interval,
+            event_interval: self.event_interval,
+            thread_name: self.thread_name.clone(),
+            on_thread_start: self.on_thread_start.clone(),
+            on_thread_stop: self.on_thread_stop.clone(),
+        };
+        match self.kind {
+            Kind::CurrentThread => {
+                let handle = current_thread::Handle::new(config);
+                Ok(Runtime::from_handle(Handle {
+                    inner: scheduler::Handle::CurrentThread(handle),
+                }))
+            }
+            Kind::MultiThread => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                error::MULTI_THREAD_UNSUPPORTED,
+            )),
+        }
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("kind", &self.kind)
+            .field("worker_threads", &self.worker_threads)
+            .field("global_queue_interval", &self.global_queue_interval)
+            .field("event_interval", &self.event_interval)
+            .field("start_paused", &self.start_paused)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,87 @@
+//! Runtime counters.
+use super::Handle;
+use crate::loom::sync::atomic::Ordering::Relaxed;
+use crate::scheduler;
+use std::fmt;
+
+/// A view of a runtime's counters; see [`Handle::metrics`].
+///
+/// ```
+/// let rt = runtime::Builder::new_current_thread().build().unwrap();
+/// rt.block_on(async { runtime::spawn(async {}).await.unwrap() });
+/// let m = rt.handle().metrics();
+/// assert_eq!(m.num_workers(), 1);
+/// assert!(m.worker_poll_count(0) >= 1);
+/// ```
+#[derive(Clone)]
+pub struct RuntimeMetrics {
+    handle: Handle,
+}
+
+impl RuntimeMetrics {
+    pub(crate) fn new(handle: Handle) -> RuntimeMetrics {
+        RuntimeMetrics { handle }
+    }
+
+    /// Threads that run tasks (1 for the current-thread runtime).
+    pub fn num_workers(&self) -> usize {
+        match &self.handle.inner {
+            scheduler::Handle::CurrentThread(_) => 1,
+        }
+    }
+
+    /// Tasks spawned and not yet finished.
+    pub fn num_alive_tasks(&self) -> usize {
+        self.handle.inner.num_alive_tasks()
+    }
+
+    /// Tasks waiting in the queue of remotely scheduled tasks.
+    pub fn injection_queue_depth(&self) -> usize {
+        match &self.handle.inner {
+            scheduler::Handle::CurrentThread(h) => h.injection_queue_depth(),
+        }
+    }
+
+    /// Task polls by worker `worker` (published at least every `event_interval` polls
+    /// and whenever the worker parks).
+    pub fn worker_poll_count(&self, worker: usize) -> u64 {
+        self.check(worker);
+        match &self.handle.inner {
+            scheduler::Handle::CurrentThread(h) => h.metrics.polls.load(Relaxed),
+        }
+    }
+
+    /// Times worker `worker` went to sleep for lack of work.
+    pub fn worker_park_count(&self, worker: usize) -> u64 {
+        self.check(worker);
+        match &self.handle.inner {
+            scheduler::Handle::CurrentThread(h) => h.metrics.parks.load(Relaxed),
+        }
+    }
+
+    /// Tasks scheduled from outside the runtime's threads.
+    pub fn remote_schedule_count(&self) -> u64 {
+        match &self.handle.inner {
+            scheduler::Handle::CurrentThread(h) => h.metrics.remote_schedules.load(Relaxed),
+        }
+    }
+
+    #[track_caller]
+    fn check(&self, worker: usize) {
+        assert!(
+            worker < self.num_workers(),
+            "worker index {worker} out of range: this runtime has {} workers",
+            self.num_workers()
+        );
+    }
+}
+
+impl fmt::Debug for RuntimeMetrics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RuntimeMetrics")
+            .field("num_workers", &self.num_workers())
+            .field("num_alive_tasks", &self.num_alive_tasks())
+            .field("injection_queue_depth", &self.injection_queue_depth())
+            .finish()
+    }
+}

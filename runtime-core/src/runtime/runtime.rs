@@ -1,0 +1,162 @@
+//! `Runtime` and the free functions `run` and `spawn`.
+use super::{Builder, EnterGuard, Handle};
+use crate::error;
+use crate::scheduler::{self, context, current_thread};
+use crate::task::JoinHandle;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+/// An async runtime: a scheduler that runs tasks.
+///
+/// Dropping it (or calling [`shutdown_timeout`](Runtime::shutdown_timeout)) cancels every
+/// task still alive: each future is dropped exactly once, on this thread for the
+/// current-thread flavor.
+///
+/// ```
+/// let rt = runtime::Builder::new_current_thread().build().unwrap();
+/// let out = rt.block_on(async {
+///     let h = runtime::spawn(async { 40 });
+///     h.await.unwrap() + 2
+/// });
+/// assert_eq!(out, 42);
+/// ```
+pub struct Runtime {
+    handle: Handle,
+}
+
+impl Runtime {
+    pub(crate) fn from_handle(handle: Handle) -> Runtime {
+        Runtime { handle }
+    }
+
+    /// A runtime with default settings (the current-thread flavor in this version).
+    ///
+    /// # Errors
+    /// When the runtime cannot start its resources.
+    pub fn new() -> std::io::Result<Runtime> {
+        Builder::new_current_thread().build()
+    }
+
+    /// Runs `future` to completion on this thread, running spawned tasks meanwhile.
+    ///
+    /// # Panics
+    /// When called from inside a runtime (a task, or another `block_on`): `.await` the
+    /// future or spawn it instead.
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let Some(_in_rt) = context::enter_runtime() else {
+            panic!("{}", error::NESTED_BLOCK_ON);
+        };
+        let _current = context::set_current(&self.handle.inner);
+        match &self.handle.inner {
+            scheduler::Handle::CurrentThread(h) => current_thread::Handle::block_on(h, future),
+        }
+    }
+
+    /// Spawns `future` onto this runtime (from any thread).
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.handle.spawn(future)
+    }
+
+    /// The runtime's handle.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Makes this runtime current on this thread; see [`Handle::enter`].
+    pub fn enter(&self) -> EnterGuard<'_> {
+        self.handle.enter()
+    }
+
+    /// Shuts down: cancels every task, then waits up to `timeout` for work running on
+    /// other threads of the runtime to stop.
+    pub fn shutdown_timeout(self, timeout: Duration) {
+        let _ = timeout;
+        drop(self);
+    }
+
+    /// Shuts down without waiting for work running on other threads.
+    pub fn shutdown_background(self) {
+        drop(self);
+    }
+
+    fn shutdown(&self) {
+        let _current = context::set_current(&self.handle.inner);
+        match &self.handle.inner {
+            scheduler::Handle::CurrentThread(h) => current_thread::Handle::shutdown(h),
+        }
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime").field("handle", &self.handle).finish()
+    }
+}
+
+/// Runs `future` on a new runtime and returns its output (asyncio's `asyncio.run`).
+///
+/// Tasks still alive when `future` finishes are cancelled and their futures dropped
+/// before `run` returns.
+///
+/// # Panics
+/// Inside a runtime: `.await` the future or `spawn` it instead.
+///
+/// ```
+/// let answer = runtime::run(async {
+///     let h = runtime::spawn(async { 21 });
+///     h.await.unwrap() * 2
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+#[track_caller]
+pub fn run<F: Future>(future: F) -> F::Output {
+    if context::in_runtime() {
+        panic!("{}", error::NESTED_BLOCK_ON);
+    }
+    let rt = Builder::new_current_thread()
+        .build()
+        .unwrap_or_else(|e| panic!("runtime::run could not build the default runtime: {e}"));
+    let out = rt.block_on(future);
+    rt.shutdown_timeout(Duration::from_secs(10));
+    out
+}
+
+/// Spawns `future` onto the current runtime (asyncio's `create_task`).
+///
+/// The task starts running without being awaited; the returned [`JoinHandle`] awaits its
+/// output, aborts it, or registers done callbacks.
+///
+/// # Panics
+/// Outside a runtime: call it from a task, inside `block_on`, or under
+/// [`Handle::enter`]; or use [`Handle::spawn`].
+///
+/// ```
+/// runtime::run(async {
+///     let h = runtime::spawn(async { "hello" });
+///     assert_eq!(h.await.unwrap(), "hello");
+/// });
+/// ```
+#[track_caller]
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match context::current() {
+        Some(h) => h.spawn(future, None, |_| {}),
+        None => panic!("{}", error::NO_RUNTIME),
+    }
+}

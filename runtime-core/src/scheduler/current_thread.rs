@@ -1,0 +1,309 @@
+//! The current-thread scheduler: every task runs on the thread inside `block_on`.
+//!
+//! Local wakes push onto a plain `VecDeque` owned by the running thread (no atomics);
+//! wakes from other threads go to the `Inject` queue and unpark the thread. Fairness: every
+//! `global_queue_interval` ticks the inject queue is served first, and every
+//! `event_interval` ticks the thread polls its parker (later the I/O and timer driver)
+//! without blocking. Only one thread at a time owns the `Core`; another thread calling
+//! `block_on` meanwhile polls its own future and waits for the core to come back.
+use super::context;
+use super::inject::Inject;
+use super::park::{Park, ParkThread, Unpark, UnparkThread};
+use super::Config;
+use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
+use crate::loom::sync::{Arc, Mutex};
+use crate::task::callbacks::CallSoon;
+use crate::task::list::OwnedTasks;
+use crate::task::{self, Id, JoinHandle, Notified, Schedule, Task};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Wake, Waker};
+
+type Job = Notified<Arc<Handle>>;
+
+/// Shared state of a current-thread runtime.
+pub(crate) struct Handle {
+    inject: Inject<Arc<Handle>>,
+    pub(crate) owned: OwnedTasks<Arc<Handle>>,
+    /// The `block_on` future was woken.
+    woken: AtomicBool,
+    /// The scheduler state, when no thread is driving it.
+    core: Mutex<Option<Box<Core>>>,
+    /// Threads in `block_on` waiting for the core.
+    core_waiters: Mutex<Vec<UnparkThread>>,
+    unpark: UnparkThread,
+    pub(crate) config: Config,
+    pub(crate) metrics: SharedMetrics,
+}
+
+/// Counters that are touched off the hot path, or read from other threads.
+#[derive(Debug, Default)]
+pub(crate) struct SharedMetrics {
+    pub(crate) polls: AtomicU64,
+    pub(crate) parks: AtomicU64,
+    pub(crate) remote_schedules: AtomicU64,
+}
+
+/// What the driving thread owns.
+struct Core {
+    tasks: VecDeque<Job>,
+    tick: u32,
+    park: ParkThread,
+    polls: u64,
+    parks: u64,
+}
+
+/// Per-thread state while a thread drives the scheduler.
+struct Local {
+    tasks: RefCell<VecDeque<Job>>,
+}
+
+impl Handle {
+    pub(crate) fn new(config: Config) -> Arc<Handle> {
+        let park = ParkThread::new();
+        let unpark = park.unpark();
+        Arc::new(Handle {
+            inject: Inject::new(),
+            owned: OwnedTasks::new(1),
+            woken: AtomicBool::new(false),
+            core: Mutex::new(Some(Box::new(Core {
+                tasks: VecDeque::with_capacity(64),
+                tick: 0,
+                park,
+                polls: 0,
+                parks: 0,
+            }))),
+            core_waiters: Mutex::new(Vec::new()),
+            unpark,
+            config,
+            metrics: SharedMetrics::default(),
+        })
+    }
+
+    /// Spawns `future` (from any thread).
+    pub(crate) fn spawn<F>(
+        me: &Arc<Handle>,
+        future: F,
+        id: Id,
+        name: Option<&str>,
+        before_schedule: impl FnOnce(&JoinHandle<F::Output>),
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let (join, notified) = task::spawn_into(&me.owned, future, me.clone(), id, name);
+        if let Some(notified) = notified {
+            before_schedule(&join);
+            me.schedule(notified);
+        }
+        join
+    }
+
+    /// Runs `future` to completion on this thread, driving the scheduler meanwhile.
+    pub(crate) fn block_on<F: Future>(me: &Arc<Handle>, future: F) -> F::Output {
+        let mut future = pin!(future);
+        loop {
+            if let Some(core) = me.core.lock().take() {
+                let mut guard = CoreGuard {
+                    handle: me,
+                    core: Some(core),
+                };
+                return guard.block_on(future.as_mut());
+            }
+            // Another thread drives the scheduler: wait for our future or for the core.
+            let mut park = ParkThread::new();
+            let unpark = park.unpark();
+            me.core_waiters.lock().push(unpark.clone());
+            let waker = Waker::from(std::sync::Arc::new(ThreadWaker(unpark)));
+            let mut cx = Context::from_waker(&waker);
+            if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+                return v;
+            }
+            if me.core.lock().is_none() {
+                park.park();
+            }
+        }
+    }
+
+    /// Shuts the runtime down: cancels every task on this thread and drops every queued
+    /// reference. Idempotent.
+    pub(crate) fn shutdown(me: &Arc<Handle>) {
+        let core = me.core.lock().take();
+        me.owned.close_and_shutdown_all();
+        drop(me.inject.close());
+        if let Some(core) = core {
+            drop(core.tasks);
+        }
+    }
+
+    /// Live tasks.
+    pub(crate) fn num_alive_tasks(&self) -> usize {
+        self.owned.len()
+    }
+
+    /// Tasks waiting in the inject queue.
+    pub(crate) fn injection_queue_depth(&self) -> usize {
+        self.inject.len()
+    }
+
+    fn schedule_remote(&self, task: Job) {
+        self.metrics.remote_schedules.fetch_add(1, Relaxed);
+        if let Err(task) = self.inject.push(task) {
+            // The runtime shut down: the reference is dropped; the task was cancelled.
+            drop(task);
+            return;
+        }
+        self.unpark.unpark();
+    }
+}
+
+impl Schedule for Arc<Handle> {
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.owned.remove(task)
+    }
+
+    fn schedule(&self, task: Notified<Self>) {
+        let local = context::scheduler_for(Arc::as_ptr(self) as *const ()) as *const Local;
+        if !local.is_null() {
+            // SAFETY: a non-null pointer registered for this handle is the `Local` of the
+            // `block_on` frame running on this thread, alive while it is registered.
+            let local = unsafe { &*local };
+            if let Ok(mut q) = local.tasks.try_borrow_mut() {
+                q.push_back(task);
+                return;
+            }
+        }
+        self.schedule_remote(task);
+    }
+
+    fn call_soon(&self, f: CallSoon) -> Result<(), CallSoon> {
+        if self.owned.is_closed() {
+            return Err(f);
+        }
+        // A closed registry cancels the task at once, and dropping `CallSoon` runs it.
+        drop(Handle::spawn(self, CallSoonTask(Some(f)), Id::next(), None, |_| {}));
+        Ok(())
+    }
+}
+
+/// A task that runs one done callback.
+struct CallSoonTask(Option<CallSoon>);
+
+impl Future for CallSoonTask {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        if let Some(f) = self.0.take() {
+            f.run();
+        }
+        Poll::Ready(())
+    }
+}
+
+/// Owns the core while this thread drives the scheduler; gives it back on exit or unwind.
+struct CoreGuard<'a> {
+    handle: &'a Arc<Handle>,
+    core: Option<Box<Core>>,
+}
+
+impl CoreGuard<'_> {
+    fn block_on<F: Future>(&mut self, mut future: std::pin::Pin<&mut F>) -> F::Output {
+        let handle = self.handle;
+        let core = self.core.as_mut().expect("core present");
+        let local = Local {
+            tasks: RefCell::new(std::mem::take(&mut core.tasks)),
+        };
+        let _sched = context::set_scheduler(
+            Arc::as_ptr(handle) as *const (),
+            &local as *const Local as *const (),
+        );
+        // Put the queue back into the core however we leave.
+        struct Restore<'a, 'b>(&'a Local, &'b mut Box<Core>);
+        impl Drop for Restore<'_, '_> {
+            fn drop(&mut self) {
+                self.1.tasks = std::mem::take(&mut *self.0.tasks.borrow_mut());
+            }
+        }
+        let restore = Restore(&local, core);
+        let core = &mut *restore.1;
+
+        let waker = Waker::from(std::sync::Arc::new(MainWaker(handle.clone())));
+        let mut cx = Context::from_waker(&waker);
+        handle.woken.store(true, Release);
+        let gqi = handle.config.global_queue_interval;
+        let event_interval = handle.config.event_interval;
+
+        'outer: loop {
+            if handle.woken.load(Acquire) && handle.woken.swap(false, AcqRel) {
+                if let Poll::Ready(v) = task::coop::with_budget(|| future.as_mut().poll(&mut cx)) {
+                    handle.metrics.polls.store(core.polls, Relaxed);
+                    return v;
+                }
+            }
+            for _ in 0..event_interval {
+                core.tick = core.tick.wrapping_add(1);
+                let next = if core.tick % gqi == 0 {
+                    handle.inject.pop().or_else(|| local.tasks.borrow_mut().pop_front())
+                } else {
+                    let t = local.tasks.borrow_mut().pop_front();
+                    t.or_else(|| handle.inject.pop())
+                };
+                match next {
+                    Some(task) => {
+                        core.polls += 1;
+                        task.run();
+                    }
+                    None => {
+                        if !handle.woken.load(Acquire) {
+                            core.parks += 1;
+                            handle.metrics.parks.store(core.parks, Relaxed);
+                            handle.metrics.polls.store(core.polls, Relaxed);
+                            core.park.park();
+                        }
+                        continue 'outer;
+                    }
+                }
+            }
+            // A slice of work is done: publish counters and poll the parker without
+            // blocking (the I/O and timer driver hooks in here).
+            handle.metrics.polls.store(core.polls, Relaxed);
+            core.park.park_timeout(std::time::Duration::ZERO);
+        }
+    }
+}
+
+impl Drop for CoreGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(core) = self.core.take() {
+            *self.handle.core.lock() = Some(core);
+            let waiters = std::mem::take(&mut *self.handle.core_waiters.lock());
+            for w in waiters {
+                w.unpark();
+            }
+        }
+    }
+}
+
+/// Wakes the `block_on` future: flag it and unpark the driving thread.
+struct MainWaker(Arc<Handle>);
+
+impl Wake for MainWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.0.woken.store(true, Release);
+        self.0.unpark.unpark();
+    }
+}
+
+/// Wakes a thread waiting in `block_on` for the core.
+struct ThreadWaker(UnparkThread);
+
+impl Wake for ThreadWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.unpark();
+    }
+}

@@ -1,0 +1,87 @@
+//! Schedulers: who runs which task when.
+//!
+//! One scheduler per runtime flavor; `Handle` is the enum a `runtime::Handle` wraps and
+//! tasks point to (through their `S: Schedule` parameter). The current-thread scheduler
+//! runs everything on the thread inside `block_on`; the multi-thread scheduler is built on
+//! the same task core.
+pub(crate) mod context;
+pub(crate) mod current_thread;
+mod inject;
+pub(crate) mod park;
+
+use crate::loom::sync::Arc;
+use crate::task::{Id, JoinHandle};
+use std::future::Future;
+
+/// A hook run on each runtime thread.
+pub(crate) type ThreadHook = std::sync::Arc<dyn Fn() + Send + Sync + 'static>;
+
+/// Settings every scheduler reads.
+#[derive(Clone)]
+pub(crate) struct Config {
+    pub(crate) global_queue_interval: u32,
+    pub(crate) event_interval: u32,
+    // Read by the schedulers that start threads (multi-thread workers, blocking pool).
+    #[allow(dead_code)]
+    pub(crate) thread_name: std::sync::Arc<dyn Fn() -> String + Send + Sync + 'static>,
+    #[allow(dead_code)]
+    pub(crate) on_thread_start: Option<ThreadHook>,
+    #[allow(dead_code)]
+    pub(crate) on_thread_stop: Option<ThreadHook>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("global_queue_interval", &self.global_queue_interval)
+            .field("event_interval", &self.event_interval)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The scheduler behind a runtime handle.
+#[derive(Clone)]
+pub(crate) enum Handle {
+    CurrentThread(Arc<current_thread::Handle>),
+}
+
+impl Handle {
+    /// Spawns `future`; `before_schedule` sees the JoinHandle before the task can run.
+    pub(crate) fn spawn<F>(
+        &self,
+        future: F,
+        name: Option<&str>,
+        before_schedule: impl FnOnce(&JoinHandle<F::Output>),
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let id = Id::next();
+        match self {
+            Handle::CurrentThread(h) => {
+                current_thread::Handle::spawn(h, future, id, name, before_schedule)
+            }
+        }
+    }
+
+    pub(crate) fn num_alive_tasks(&self) -> usize {
+        match self {
+            Handle::CurrentThread(h) => h.num_alive_tasks(),
+        }
+    }
+
+    pub(crate) fn ptr_eq(&self, other: &Handle) -> bool {
+        match (self, other) {
+            (Handle::CurrentThread(a), Handle::CurrentThread(b)) => Arc::ptr_eq(a, b),
+        }
+    }
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Handle::CurrentThread(_) => f.write_str("Handle::CurrentThread"),
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Small helpers shared by the subsystems.
+pub(crate) mod abort;

@@ -1,0 +1,3 @@
+//! Loom models of the clock (cfg `runtime_loom`; names start with `loom_`).
+
+mod loom_clock;

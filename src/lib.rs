@@ -1,0 +1,35 @@
+//! `runtime`: Python asyncio's programming model for Rust, on a work-stealing scheduler.
+//!
+//! | asyncio | runtime |
+//! |---|---|
+//! | `asyncio.run(main())` | [`run`]`(main())`, or `#[runtime::main]` |
+//! | `asyncio.create_task(c)` | [`spawn`]`(fut) -> `[`JoinHandle`] |
+//! | `task.cancel()` / `task.done()` | [`JoinHandle::abort`] / [`JoinHandle::is_finished`] |
+//! | `task.add_done_callback(cb)` | [`JoinHandle::add_done_callback`] |
+//! | `asyncio.TaskGroup` | [`TaskGroup`] |
+//! | `await asyncio.sleep(0)` | [`yield_now`]`().await` |
+//!
+//! ```
+//! let out = runtime::run(async {
+//!     let task = runtime::spawn(async { "world" });
+//!     format!("hello {}", task.await.unwrap())
+//! });
+//! assert_eq!(out, "hello world");
+//! ```
+#![forbid(unsafe_code)]
+
+pub use runtime_core::{
+    run, spawn, yield_now, AbortHandle, Builder, EnterGuard, GroupError, GroupFailure,
+    GroupMember, Handle, Id, JoinError, JoinHandle, Outcome, Runtime, RuntimeMetrics,
+    TaskGroup, TryCurrentError,
+};
+
+/// Task types: ids, handles, errors, named spawning and cooperative scheduling.
+pub mod task {
+    pub use runtime_core::task::{
+        consume_budget, yield_now, AbortHandle, Builder, GroupError, GroupFailure, GroupJoin,
+        GroupMember, Id, JoinError, JoinHandle, Outcome, TaskGroup, YieldNow,
+    };
+}
+
+pub use runtime_macros::{main, test};

@@ -1,0 +1,4 @@
+#[runtime::main(flavor = )]
+async fn missing_value() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[runtime::main(flavor = "current_thread")]
+async fn main(args: Vec<String>) {
+    drop(args);
+}

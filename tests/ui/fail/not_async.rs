@@ -1,0 +1,5 @@
+#[runtime::main]
+fn main() {}
+
+#[runtime::test]
+fn not_async_test() {}
