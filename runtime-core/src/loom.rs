@@ -203,7 +203,7 @@ mod imp {
     }
 
     pub(crate) mod thread {
-        pub(crate) use std::thread::JoinHandle;
+        pub(crate) use std::thread::spawn;
     }
 
     /// `thread_local!` from std.
@@ -252,9 +252,6 @@ mod imp {
             pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
                 MutexGuard(Some(self.0.lock().unwrap()))
             }
-            pub(crate) fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
-                self.0.try_lock().ok().map(|g| MutexGuard(Some(g)))
-            }
         }
 
         impl<T: Default> Default for Mutex<T> {
@@ -295,7 +292,7 @@ mod imp {
     }
 
     pub(crate) mod thread {
-        pub(crate) use loom::thread::JoinHandle;
+        pub(crate) use loom::thread::spawn;
     }
 
     macro_rules! rt_thread_local {
@@ -305,20 +302,3 @@ mod imp {
 }
 
 pub(crate) use imp::*;
-
-/// Spawns a thread through the shim (std, or loom under `runtime_loom`).
-#[allow(dead_code)]
-pub(crate) fn spawn<F, T>(f: F) -> thread::JoinHandle<T>
-where
-    F: FnOnce() -> T + Send + 'static,
-    T: Send + 'static,
-{
-    #[cfg(not(runtime_loom))]
-    {
-        std::thread::spawn(f)
-    }
-    #[cfg(runtime_loom)]
-    {
-        loom::thread::spawn(f)
-    }
-}

@@ -106,7 +106,8 @@ impl Handle {
     pub(crate) fn block_on<F: Future>(me: &Arc<Handle>, future: F) -> F::Output {
         let mut future = pin!(future);
         loop {
-            if let Some(core) = me.core.lock().take() {
+            let core = me.core.lock().take();
+            if let Some(core) = core {
                 let mut guard = CoreGuard {
                     handle: me,
                     core: Some(core),

@@ -9,6 +9,9 @@ pub(crate) mod current_thread;
 mod inject;
 pub(crate) mod park;
 
+#[cfg(all(test, runtime_loom))]
+mod tests;
+
 use crate::loom::sync::Arc;
 use crate::task::{Id, JoinHandle};
 use std::future::Future;

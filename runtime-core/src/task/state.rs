@@ -334,10 +334,10 @@ impl State {
     /// the snapshot) when the task completed first; the handle then still owns the slot.
     pub(crate) fn set_join_waker(&self) -> Result<Snapshot, Snapshot> {
         self.fetch_update(|curr| {
-            debug_assert!(curr.is_join_interested() && !curr.is_join_waker_set());
             if curr.is_complete() {
                 return (Err(curr), None);
             }
+            debug_assert!(curr.is_join_interested() && !curr.is_join_waker_set());
             let next = Snapshot(curr.0 | JOIN_WAKER);
             (Ok(next), Some(next))
         })
@@ -347,10 +347,11 @@ impl State {
     /// completed first (the completer may be reading the waker).
     pub(crate) fn unset_waker(&self) -> Result<Snapshot, Snapshot> {
         self.fetch_update(|curr| {
-            debug_assert!(curr.is_join_interested() && curr.is_join_waker_set());
             if curr.is_complete() {
+                // The completer may already have cleared JOIN_WAKER after waking.
                 return (Err(curr), None);
             }
+            debug_assert!(curr.is_join_interested() && curr.is_join_waker_set());
             let next = Snapshot(curr.0 & !JOIN_WAKER);
             (Ok(next), Some(next))
         })
