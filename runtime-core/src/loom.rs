@@ -203,6 +203,8 @@ mod imp {
     }
 
     pub(crate) mod thread {
+        // Used by the worker pools of later schedulers and by the loom models.
+        #[allow(unused_imports)]
         pub(crate) use std::thread::spawn;
     }
 
