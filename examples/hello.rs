@@ -25,7 +25,11 @@ fn main() {
             println!(
                 "(task {} finished: {})",
                 outcome.id(),
-                if outcome.is_completed() { "completed" } else { "did not complete" }
+                if outcome.is_completed() {
+                    "completed"
+                } else {
+                    "did not complete"
+                }
             );
         });
         world.await.expect("the task runs to completion");

@@ -19,9 +19,9 @@
 #![forbid(unsafe_code)]
 
 pub use runtime_core::{
-    run, spawn, yield_now, AbortHandle, Builder, EnterGuard, GroupError, GroupFailure,
-    GroupMember, Handle, Id, JoinError, JoinHandle, Outcome, Runtime, RuntimeMetrics,
-    TaskGroup, TryCurrentError,
+    run, spawn, yield_now, AbortHandle, Builder, EnterGuard, GroupError, GroupFailure, GroupMember,
+    Handle, Id, JoinError, JoinHandle, Outcome, Runtime, RuntimeMetrics, TaskGroup,
+    TryCurrentError,
 };
 
 /// Task types: ids, handles, errors, named spawning and cooperative scheduling.
@@ -33,3 +33,8 @@ pub mod task {
 }
 
 pub use runtime_macros::{main, test};
+
+/// The README's examples run as doctests, so the front door stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -5,7 +5,8 @@
 pub(crate) const NO_RUNTIME: &str = "no runtime is running: call this from a task, inside `Runtime::block_on`, or under `Handle::enter()` (or use `Runtime::spawn`/`Handle::spawn` from outside)";
 
 /// `block_on` or `runtime::run` inside a runtime.
-pub(crate) const NESTED_BLOCK_ON: &str = "cannot start a runtime from inside a runtime: `.await` the future or `spawn` it instead";
+pub(crate) const NESTED_BLOCK_ON: &str =
+    "cannot start a runtime from inside a runtime: `.await` the future or `spawn` it instead";
 
 /// `worker_threads(0)`.
 pub(crate) const ZERO_WORKERS: &str = "worker_threads must be at least 1: pass a positive number, or leave it unset to use one worker per CPU";
@@ -14,7 +15,8 @@ pub(crate) const ZERO_WORKERS: &str = "worker_threads must be at least 1: pass a
 pub(crate) const MULTI_THREAD_UNSUPPORTED: &str = "the multi-thread scheduler is not available in this version: use `Builder::new_current_thread()`";
 
 /// `global_queue_interval(0)` or `event_interval(0)`.
-pub(crate) const ZERO_INTERVAL: &str = "scheduler intervals must be at least 1: pass a positive number of polls";
+pub(crate) const ZERO_INTERVAL: &str =
+    "scheduler intervals must be at least 1: pass a positive number of polls";
 
 /// `start_paused(true)` before the timer exists.
 pub(crate) const PAUSED_UNSUPPORTED: &str = "paused time needs the timer, which is not available in this version: remove `start_paused(true)`";
@@ -23,9 +25,9 @@ pub(crate) const PAUSED_UNSUPPORTED: &str = "paused time needs the timer, which 
 pub(crate) const INTO_PANIC_ON_CANCELLED: &str = "`JoinError::into_panic` called on a cancelled task: check `is_panic()` first, or use `try_into_panic()`";
 
 /// A JoinHandle polled again after it returned `Ready`.
-pub(crate) const JOIN_HANDLE_POLLED_AFTER_COMPLETION: &str = "`JoinHandle` polled after it returned `Ready`: await a JoinHandle only once";
-
-
+pub(crate) const JOIN_HANDLE_POLLED_AFTER_COMPLETION: &str =
+    "`JoinHandle` polled after it returned `Ready`: await a JoinHandle only once";
 
 /// `TaskGroup::join` polled after completion.
-pub(crate) const GROUP_JOIN_POLLED_AFTER_COMPLETION: &str = "`TaskGroup::join` polled after it returned `Ready`: await it only once";
+pub(crate) const GROUP_JOIN_POLLED_AFTER_COMPLETION: &str =
+    "`TaskGroup::join` polled after it returned `Ready`: await it only once";

@@ -128,13 +128,22 @@ impl Builder {
     /// flavor or feature this version does not have.
     pub fn build(&mut self) -> io::Result<Runtime> {
         if self.worker_threads == Some(0) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, error::ZERO_WORKERS));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                error::ZERO_WORKERS,
+            ));
         }
         if self.global_queue_interval == 0 || self.event_interval == 0 {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, error::ZERO_INTERVAL));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                error::ZERO_INTERVAL,
+            ));
         }
         if self.start_paused {
-            return Err(io::Error::new(io::ErrorKind::Unsupported, error::PAUSED_UNSUPPORTED));
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                error::PAUSED_UNSUPPORTED,
+            ));
         }
         let config = Config {
             global_queue_interval: self.global_queue_interval,

@@ -44,6 +44,7 @@ impl RuntimeMetrics {
 
     /// Task polls by worker `worker` (published at least every `event_interval` polls
     /// and whenever the worker parks).
+    #[track_caller]
     pub fn worker_poll_count(&self, worker: usize) -> u64 {
         self.check(worker);
         match &self.handle.inner {
@@ -52,6 +53,7 @@ impl RuntimeMetrics {
     }
 
     /// Times worker `worker` went to sleep for lack of work.
+    #[track_caller]
     pub fn worker_park_count(&self, worker: usize) -> u64 {
         self.check(worker);
         match &self.handle.inner {

@@ -105,6 +105,9 @@ impl Handle {
     /// Runs `future` to completion on this thread, driving the scheduler meanwhile.
     pub(crate) fn block_on<F: Future>(me: &Arc<Handle>, future: F) -> F::Output {
         let mut future = pin!(future);
+        // Created the first time the core is busy; reused so the waiter list holds one
+        // entry per waiting thread.
+        let mut waiter: Option<ParkThread> = None;
         loop {
             let core = me.core.lock().take();
             if let Some(core) = core {
@@ -115,9 +118,14 @@ impl Handle {
                 return guard.block_on(future.as_mut());
             }
             // Another thread drives the scheduler: wait for our future or for the core.
-            let mut park = ParkThread::new();
+            let park = waiter.get_or_insert_with(ParkThread::new);
             let unpark = park.unpark();
-            me.core_waiters.lock().push(unpark.clone());
+            {
+                let mut waiters = me.core_waiters.lock();
+                if !waiters.iter().any(|w| w.same_as(&unpark)) {
+                    waiters.push(unpark.clone());
+                }
+            }
             let waker = Waker::from(std::sync::Arc::new(ThreadWaker(unpark)));
             let mut cx = Context::from_waker(&waker);
             if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
@@ -185,7 +193,13 @@ impl Schedule for Arc<Handle> {
             return Err(f);
         }
         // A closed registry cancels the task at once, and dropping `CallSoon` runs it.
-        drop(Handle::spawn(self, CallSoonTask(Some(f)), Id::next(), None, |_| {}));
+        drop(Handle::spawn(
+            self,
+            CallSoonTask(Some(f)),
+            Id::next(),
+            None,
+            |_| {},
+        ));
         Ok(())
     }
 }
@@ -246,7 +260,10 @@ impl CoreGuard<'_> {
             for _ in 0..event_interval {
                 core.tick = core.tick.wrapping_add(1);
                 let next = if core.tick % gqi == 0 {
-                    handle.inject.pop().or_else(|| local.tasks.borrow_mut().pop_front())
+                    handle
+                        .inject
+                        .pop()
+                        .or_else(|| local.tasks.borrow_mut().pop_front())
                 } else {
                     let t = local.tasks.borrow_mut().pop_front();
                     t.or_else(|| handle.inject.pop())

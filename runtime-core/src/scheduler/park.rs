@@ -104,13 +104,11 @@ impl Inner {
                 debug_assert_eq!(old, NOTIFIED);
                 return;
             }
-            Err(actual) => {
-                crate::util::abort::abort_on_broken_invariant(if actual == PARKED {
-                    "two threads parked on one parker"
-                } else {
-                    "parker state corrupt"
-                })
-            }
+            Err(actual) => crate::util::abort::abort_on_broken_invariant(if actual == PARKED {
+                "two threads parked on one parker"
+            } else {
+                "parker state corrupt"
+            }),
         }
         match timeout {
             None => loop {
@@ -143,6 +141,13 @@ impl Inner {
             }
             _ => crate::util::abort::abort_on_broken_invariant("parker state corrupt"),
         }
+    }
+}
+
+impl UnparkThread {
+    /// Whether both handles wake the same parker.
+    pub(crate) fn same_as(&self, other: &UnparkThread) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 }
 

@@ -141,7 +141,9 @@ impl Drop for CallSoon {
 
 impl fmt::Debug for CallSoon {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CallSoon").field("outcome", &self.outcome).finish()
+        f.debug_struct("CallSoon")
+            .field("outcome", &self.outcome)
+            .finish()
     }
 }
 

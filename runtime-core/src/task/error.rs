@@ -25,8 +25,15 @@ pub struct JoinError {
 
 enum Repr {
     Cancelled,
-    Panic(Payload),
+    /// The payload, and its message taken out when the error was made, so `&JoinError`
+    /// never needs to look at the payload.
+    Panic(Payload, Box<str>),
 }
+
+// SAFETY: the only non-`Sync` part is the panic payload (`dyn Any + Send`). Shared
+// references to a `JoinError` never reach it (Display and Debug use the message copied
+// out at construction); it is only moved out by value in `try_into_panic`.
+unsafe impl Sync for JoinError {}
 
 impl JoinError {
     pub(crate) fn cancelled(id: Id) -> JoinError {
@@ -39,7 +46,10 @@ impl JoinError {
     pub(crate) fn panic(id: Id, payload: Payload) -> JoinError {
         JoinError {
             id,
-            repr: Repr::Panic(payload),
+            repr: {
+                let message: Box<str> = Box::from(panic_message(&*payload));
+                Repr::Panic(payload, message)
+            },
         }
     }
 
@@ -50,7 +60,7 @@ impl JoinError {
 
     /// The task panicked.
     pub fn is_panic(&self) -> bool {
-        matches!(self.repr, Repr::Panic(_))
+        matches!(self.repr, Repr::Panic(..))
     }
 
     /// The panic payload.
@@ -60,14 +70,16 @@ impl JoinError {
     /// [`try_into_panic`](JoinError::try_into_panic) to check first.
     #[track_caller]
     pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
-        self.try_into_panic()
-            .unwrap_or_else(|_| panic!("{}", crate::error::INTO_PANIC_ON_CANCELLED))
+        match self.try_into_panic() {
+            Ok(p) => p,
+            Err(_) => panic!("{}", crate::error::INTO_PANIC_ON_CANCELLED),
+        }
     }
 
     /// The panic payload, or the error back when the task was cancelled.
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
         match self.repr {
-            Repr::Panic(p) => Ok(p),
+            Repr::Panic(p, _) => Ok(p),
             Repr::Cancelled => Err(self),
         }
     }
@@ -93,7 +105,7 @@ impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
             Repr::Cancelled => write!(f, "task {} was cancelled", self.id),
-            Repr::Panic(p) => write!(f, "task {} panicked with message {:?}", self.id, panic_message(&**p)),
+            Repr::Panic(_, msg) => write!(f, "task {} panicked with message {:?}", self.id, msg),
         }
     }
 }
@@ -102,7 +114,7 @@ impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
             Repr::Cancelled => write!(f, "JoinError::Cancelled({:?})", self.id),
-            Repr::Panic(p) => write!(f, "JoinError::Panic({:?}, {:?}, ...)", self.id, panic_message(&**p)),
+            Repr::Panic(_, msg) => write!(f, "JoinError::Panic({:?}, {:?}, ...)", self.id, msg),
         }
     }
 }

@@ -114,10 +114,18 @@ impl GroupError {
 impl fmt::Display for GroupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.failures.len();
-        write!(f, "{n} member{} of the task group failed", if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "{n} member{} of the task group failed",
+            if n == 1 { "" } else { "s" }
+        )?;
         for (i, x) in self.failures.iter().enumerate() {
             let sep = if i == 0 { ": " } else { "; " };
-            let what = if x.panicked { "panicked" } else { "returned an error" };
+            let what = if x.panicked {
+                "panicked"
+            } else {
+                "returned an error"
+            };
             write!(f, "{sep}task {} {what}: {}", x.id, x.message)?;
         }
         Ok(())
@@ -163,7 +171,7 @@ impl TaskGroup {
             st.members.insert(None)
         };
         let member = Member {
-            future,
+            future: Some(future),
             guard: MemberGuard {
                 shared: self.shared.clone(),
                 key,
@@ -281,10 +289,29 @@ impl fmt::Debug for Join {
 
 pin_project_lite::pin_project! {
     /// A member's future with its failure detector; `guard` drops after `future`.
+    ///
+    /// The future is dropped by hand (in `poll` once it is ready, or in `drop`) so that a
+    /// panic from its destructor, like an exception raised in a cancelled asyncio task's
+    /// `finally`, is recorded as a failure of the group too.
     struct Member<F> {
         #[pin]
-        future: F,
+        future: Option<F>,
         guard: MemberGuard,
+    }
+
+    impl<F> PinnedDrop for Member<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            if this.future.is_none() {
+                return;
+            }
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| this.future.set(None))) {
+                let message = super::panic_message(&*payload).to_string();
+                this.guard.fail(true, message);
+                // The task's JoinHandle reports the panic as well.
+                resume_unwind(payload);
+            }
+        }
     }
 }
 
@@ -296,8 +323,19 @@ where
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let this = self.project();
-        match catch_unwind(AssertUnwindSafe(|| this.future.poll(cx))) {
+        let mut this = self.project();
+        let polled = catch_unwind(AssertUnwindSafe(|| {
+            let fut = this
+                .future
+                .as_mut()
+                .as_pin_mut()
+                .expect("member polled after completion");
+            let out = std::task::ready!(fut.poll(cx));
+            // Drop the finished future here, inside the catch.
+            this.future.set(None);
+            Poll::Ready(out)
+        }));
+        match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(out)) => {
                 if let Some(message) = out.failure() {

@@ -283,7 +283,11 @@ fn can_read_output<F: Future, S>(cell: &Cell<F, S>, waker: &Waker) -> bool {
 }
 
 /// Stores `waker` and publishes it with JOIN_WAKER. Err means the task completed first.
-fn set_join_waker<F: Future, S>(cell: &Cell<F, S>, waker: Waker, _snap: Snapshot) -> Result<(), ()> {
+fn set_join_waker<F: Future, S>(
+    cell: &Cell<F, S>,
+    waker: Waker,
+    _snap: Snapshot,
+) -> Result<(), ()> {
     cell.trailer.waker.with_mut(|w| {
         // SAFETY: JOIN_WAKER is clear and we are the JoinHandle: the slot is ours (rule 4).
         unsafe { *w = Some(waker) }

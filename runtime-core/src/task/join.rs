@@ -114,7 +114,11 @@ impl<T> JoinHandle<T> {
 
     /// The task's name, when it was spawned through [`task::Builder::name`](crate::task::Builder::name).
     pub fn name(&self) -> Option<&str> {
-        self.raw.header().extras().and_then(|e| e.name.get()).map(|s| &**s)
+        self.raw
+            .header()
+            .extras()
+            .and_then(|e| e.name.get())
+            .map(|s| &**s)
     }
 }
 

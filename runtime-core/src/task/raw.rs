@@ -70,7 +70,10 @@ pub(crate) struct Vtable {
     /// Shutdown with the registry's reference.
     pub(crate) shutdown: unsafe fn(NonNull<Header>),
     /// Schedules a done callback on the task's runtime, or hands it back.
-    pub(crate) call_soon: unsafe fn(NonNull<Header>, super::callbacks::CallSoon) -> Result<(), super::callbacks::CallSoon>,
+    pub(crate) call_soon: unsafe fn(
+        NonNull<Header>,
+        super::callbacks::CallSoon,
+    ) -> Result<(), super::callbacks::CallSoon>,
 }
 
 /// The whole allocation.
@@ -199,7 +202,11 @@ unsafe impl Sync for RawTask {}
 impl RawTask {
     /// Allocates a task and returns its pointer. The caller owns the three initial
     /// references (JoinHandle, registry, Notified).
-    pub(crate) fn new<F: Future + 'static, S: Schedule>(future: F, scheduler: S, id: Id) -> RawTask {
+    pub(crate) fn new<F: Future + 'static, S: Schedule>(
+        future: F,
+        scheduler: S,
+        id: Id,
+    ) -> RawTask {
         let cell = Cell::new(future, scheduler, id);
         let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
         RawTask { ptr }
@@ -274,5 +281,28 @@ impl std::fmt::Debug for RawTask {
             .field("id", &self.id())
             .field("state", &self.state().load())
             .finish()
+    }
+}
+
+#[cfg(all(test, not(runtime_loom)))]
+mod tests {
+    use super::*;
+    use crate::scheduler::current_thread;
+
+    /// The allocation of a task whose future is trivial must stay under smol's 217 bytes.
+    #[test]
+    fn trivial_task_is_small() {
+        async fn trivial() {}
+        type Sched = crate::loom::sync::Arc<current_thread::Handle>;
+        fn size_of_cell<F: Future>(_: &F) -> usize {
+            std::mem::size_of::<Cell<F, Sched>>()
+        }
+        let size = size_of_cell(&trivial());
+        eprintln!("task allocation for a trivial future: {size} bytes");
+        assert!(size <= 128, "task cell grew to {size} bytes");
+        assert_eq!(
+            std::mem::offset_of!(Cell<std::future::Ready<()>, Sched>, header),
+            0
+        );
     }
 }

@@ -375,7 +375,10 @@ impl State {
             } else if curr.is_complete() {
                 (CallbacksRegistered::AlreadyComplete, None)
             } else {
-                (CallbacksRegistered::Registered, Some(Snapshot(curr.0 | CALLBACKS)))
+                (
+                    CallbacksRegistered::Registered,
+                    Some(Snapshot(curr.0 | CALLBACKS)),
+                )
             }
         })
     }
@@ -397,7 +400,6 @@ impl State {
         assert!(prev.ref_count() >= 1, "task reference count underflow");
         prev.ref_count() == 1
     }
-
 }
 
 impl Snapshot {
@@ -487,13 +489,19 @@ mod tests {
         let s = State::new();
         assert_eq!(s.transition_to_running(), TransitionToRunning::Success);
         // A wake by ref while running requeues at idle.
-        assert_eq!(s.transition_to_notified_by_ref(), TransitionToNotified::DoNothing);
+        assert_eq!(
+            s.transition_to_notified_by_ref(),
+            TransitionToNotified::DoNothing
+        );
         assert_eq!(s.transition_to_idle(), TransitionToIdle::OkNotified);
         assert_eq!(s.load().ref_count(), 3);
         assert_eq!(s.transition_to_running(), TransitionToRunning::Success);
         assert_eq!(s.transition_to_idle(), TransitionToIdle::Ok);
         assert_eq!(s.load().ref_count(), 2);
-        assert_eq!(s.transition_to_notified_by_ref(), TransitionToNotified::Submit);
+        assert_eq!(
+            s.transition_to_notified_by_ref(),
+            TransitionToNotified::Submit
+        );
         assert_eq!(s.load().ref_count(), 3);
     }
 
@@ -514,20 +522,29 @@ mod tests {
         assert_eq!(s.transition_to_running(), TransitionToRunning::Success);
         assert_eq!(s.transition_to_idle(), TransitionToIdle::Ok);
         assert!(s.transition_to_notified_and_cancel());
-        assert!(!s.transition_to_notified_and_cancel(), "second abort is a no-op");
+        assert!(
+            !s.transition_to_notified_and_cancel(),
+            "second abort is a no-op"
+        );
         assert_eq!(s.transition_to_running(), TransitionToRunning::Cancelled);
     }
 
     #[test]
     fn callbacks_after_complete_are_refused() {
         let s = State::new();
-        assert_eq!(s.transition_to_callbacks_registered(), CallbacksRegistered::Registered);
+        assert_eq!(
+            s.transition_to_callbacks_registered(),
+            CallbacksRegistered::Registered
+        );
         assert!(s.load().has_callbacks());
         assert_eq!(s.transition_to_running(), TransitionToRunning::Success);
         let snap = s.transition_to_complete(OutcomeKind::Completed);
         assert!(snap.has_callbacks());
         // The bit was set before completion, so the completer drains.
-        assert_eq!(s.transition_to_callbacks_registered(), CallbacksRegistered::Registered);
+        assert_eq!(
+            s.transition_to_callbacks_registered(),
+            CallbacksRegistered::Registered
+        );
         let s2 = State::new();
         assert_eq!(s2.transition_to_running(), TransitionToRunning::Success);
         let _ = s2.transition_to_complete(OutcomeKind::Completed);

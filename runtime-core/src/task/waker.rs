@@ -25,7 +25,9 @@ impl Deref for WakerRef<'_> {
 }
 
 /// The waker for a poll of the task at `ptr`; the poller's reference keeps it alive.
-pub(super) fn waker_ref<'a, F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) -> WakerRef<'a> {
+pub(super) fn waker_ref<'a, F: Future + 'static, S: Schedule>(
+    ptr: NonNull<Header>,
+) -> WakerRef<'a> {
     let raw = RawWaker::new(ptr.as_ptr() as *const (), vtable::<F, S>());
     // SAFETY: the vtable's functions uphold the RawWaker contract for task pointers:
     // clone adds a reference, wake/drop consume one, wake_by_ref borrows.

@@ -18,7 +18,10 @@ fn loom_join_waker_vs_complete() {
             Poll::Pending => {
                 // The completer must have woken us, and the output must be there.
                 assert!(flag.is_set(), "join waker lost");
-                assert_eq!(poll_once(&mut join, &waker).map(|r| r.unwrap()), Poll::Ready(3));
+                assert_eq!(
+                    poll_once(&mut join, &waker).map(|r| r.unwrap()),
+                    Poll::Ready(3)
+                );
             }
         }
         drop(join);
@@ -41,7 +44,10 @@ fn loom_join_waker_replace_vs_complete() {
         let second = poll_once(&mut join, &w2);
         th.join().unwrap();
         if second.is_pending() {
-            assert!(flag2.is_set(), "the replacement waker must be the one woken");
+            assert!(
+                flag2.is_set(),
+                "the replacement waker must be the one woken"
+            );
             assert!(poll_once(&mut join, &w2).is_ready());
         }
         drop(join);
@@ -62,7 +68,11 @@ fn loom_join_handle_drop_with_waker_vs_complete() {
         drop(join);
         th.join().unwrap();
         // The waker's clone in the trailer must have been dropped by one side.
-        assert_eq!(std::sync::Arc::strong_count(&flag), 2, "join waker leaked or double-dropped");
+        assert_eq!(
+            std::sync::Arc::strong_count(&flag),
+            2,
+            "join waker leaked or double-dropped"
+        );
         assert_all_freed(sched);
     });
 }

@@ -10,10 +10,13 @@ fn loom_registry_bind_vs_close() {
         let s2 = sched.clone();
         let d = drops.clone();
         let th = thread::spawn(move || {
-            let (join, notified) = spawn_on(&s2, Counted {
-                inner: std::future::pending::<()>(),
-                drops: d,
-            });
+            let (join, notified) = spawn_on(
+                &s2,
+                Counted {
+                    inner: std::future::pending::<()>(),
+                    drops: d,
+                },
+            );
             if let Some(n) = notified {
                 s2.schedule(n);
             }

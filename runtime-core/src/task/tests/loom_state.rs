@@ -8,10 +8,13 @@ fn loom_complete_vs_abort() {
     model(|| {
         let sched = TestSched::new();
         let drops = Arc::new(AtomicUsize::new(0));
-        let (mut join, notified) = spawn_on(&sched, Counted {
-            inner: ready(7),
-            drops: drops.clone(),
-        });
+        let (mut join, notified) = spawn_on(
+            &sched,
+            Counted {
+                inner: ready(7),
+                drops: drops.clone(),
+            },
+        );
         let abort = join.abort_handle();
         let th = thread::spawn(move || abort.abort());
         notified.unwrap().run();
@@ -61,7 +64,10 @@ fn loom_wake_vs_poll() {
         th.join().unwrap();
         // A wake that raced the poll must have requeued the task.
         sched.run_all();
-        assert!(matches!(poll_once(&mut join, Waker::noop()), Poll::Ready(Ok(()))));
+        assert!(matches!(
+            poll_once(&mut join, Waker::noop()),
+            Poll::Ready(Ok(()))
+        ));
         drop(join);
         assert_all_freed(sched);
     });
@@ -90,10 +96,13 @@ fn loom_abort_vs_poll() {
     model(|| {
         let sched = TestSched::new();
         let drops = Arc::new(AtomicUsize::new(0));
-        let (mut join, notified) = spawn_on(&sched, Counted {
-            inner: std::future::pending::<()>(),
-            drops: drops.clone(),
-        });
+        let (mut join, notified) = spawn_on(
+            &sched,
+            Counted {
+                inner: std::future::pending::<()>(),
+                drops: drops.clone(),
+            },
+        );
         let abort = join.abort_handle();
         let th = thread::spawn(move || abort.abort());
         notified.unwrap().run();

@@ -94,7 +94,11 @@ where
 /// After the model: every task must have been freed, which drops its scheduler clone.
 pub(super) fn assert_all_freed(sched: Arc<TestSched>) {
     sched.shutdown();
-    assert_eq!(Arc::strong_count(&sched), 1, "a task leaked (its scheduler clone is alive)");
+    assert_eq!(
+        Arc::strong_count(&sched),
+        1,
+        "a task leaked (its scheduler clone is alive)"
+    );
 }
 
 /// Counts drops of the wrapped future.
@@ -137,7 +141,6 @@ impl Gate {
             w.wake();
         }
     }
-
 }
 
 /// Waits for `g` to open.
