@@ -294,6 +294,7 @@ mod imp {
     }
 
     pub(crate) mod thread {
+        #[allow(unused_imports)]
         pub(crate) use loom::thread::spawn;
     }
 
