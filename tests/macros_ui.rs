@@ -65,16 +65,15 @@ async fn test_explicit_current_thread() {
     assert_eq!(handle.await.expect("the task completes"), 2);
 }
 
-// The multi-thread flavor and paused time are not built yet: the expansion compiles, and
-// the runtime refuses to build with a message saying so. When they land, these tests fail
-// and become ordinary ones.
-
 #[runtime::test(flavor = "multi_thread", worker_threads = 2)]
-#[should_panic(expected = "multi-thread scheduler is not available")]
-async fn test_multi_thread_is_refused_for_now() {
+async fn test_multi_thread() {
     let handle = runtime::spawn(async { 1 + 1 });
     assert_eq!(handle.await.expect("the task completes"), 2);
+    assert_eq!(runtime::Handle::current().metrics().num_workers(), 2);
 }
+
+// Paused time is not built yet: the expansion compiles, and the runtime refuses to build
+// with a message saying so. When it lands, this test fails and becomes an ordinary one.
 
 #[runtime::test(start_paused = true)]
 #[should_panic(expected = "paused time needs the timer")]

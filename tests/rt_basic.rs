@@ -13,10 +13,10 @@ use support::{DropCounter, PATIENCE};
 
 #[test]
 fn run_returns_the_output() {
-    assert_eq!(runtime::run(async { 40 + 2 }), 42);
+    assert_eq!(support::run_local(async { 40 + 2 }), 42);
     // Twice on one thread: each call builds and tears down its own runtime.
     assert_eq!(
-        runtime::run(async { runtime::spawn(async { 1 }).await.unwrap() }),
+        support::run_local(async { runtime::spawn(async { 1 }).await.unwrap() }),
         1
     );
 }
@@ -58,7 +58,7 @@ fn tasks_spawn_tasks() {
             }
         })
     }
-    assert_eq!(runtime::run(async { chain(500).await.unwrap() }), 500);
+    assert_eq!(support::run_local(async { chain(500).await.unwrap() }), 500);
 }
 
 #[test]
@@ -205,7 +205,7 @@ fn block_on_from_many_threads() {
 
 #[test]
 fn yield_spinning_block_on_future_lets_tasks_run() {
-    runtime::run(async {
+    support::run_local(async {
         let flag = Arc::new(AtomicBool::new(false));
         let f = flag.clone();
         drop(runtime::spawn(async move { f.store(true, SeqCst) }));
@@ -215,7 +215,7 @@ fn yield_spinning_block_on_future_lets_tasks_run() {
 
 #[test]
 fn yield_spinning_task_does_not_starve_a_spawned_one() {
-    runtime::run(async {
+    support::run_local(async {
         let flag = Arc::new(AtomicBool::new(false));
         let f = flag.clone();
         let spinner = runtime::spawn(async move {
@@ -280,7 +280,7 @@ fn yield_spinning_task_does_not_starve_remote_spawns() {
 
 #[test]
 fn budget_makes_always_ready_loops_yield() {
-    runtime::run(async {
+    support::run_local(async {
         let flag = Arc::new(AtomicBool::new(false));
         let f = flag.clone();
         let hog = runtime::spawn(async move {
@@ -303,7 +303,7 @@ fn budget_makes_always_ready_loops_yield() {
 
 #[test]
 fn budget_applies_to_the_block_on_future() {
-    runtime::run(async {
+    support::run_local(async {
         let flag = Arc::new(AtomicBool::new(false));
         let f = flag.clone();
         drop(runtime::spawn(async move { f.store(true, SeqCst) }));
@@ -320,7 +320,7 @@ fn budget_applies_to_the_block_on_future() {
 
 #[test]
 fn budget_makes_a_loop_over_ready_join_handles_yield() {
-    runtime::run(async {
+    support::run_local(async {
         const N: usize = 1_000;
         let done: Vec<_> = (0..N).map(|i| runtime::spawn(async move { i })).collect();
         support::yield_until(|| done.iter().all(|h| h.is_finished()), 1_000, "the tasks").await;
@@ -513,7 +513,7 @@ fn debug_output_is_informative() {
 fn yield_now_goes_behind_every_runnable_task() {
     let order = Arc::new(std::sync::Mutex::new(Vec::new()));
     let o = order.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let push = |o: &Arc<std::sync::Mutex<Vec<&'static str>>>, s| support::lock(o).push(s);
         let (oa, ob, oc) = (o.clone(), o.clone(), o.clone());
         let a = runtime::spawn(async move {

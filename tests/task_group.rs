@@ -13,7 +13,7 @@ use support::{DropCounter, PanicOnDrop, EXPECTED};
 
 #[test]
 fn all_members_succeed() {
-    runtime::run(async {
+    support::run_local(async {
         let group = TaskGroup::new();
         assert!(group.is_empty());
         let handles: Vec<_> = (0..10)
@@ -40,7 +40,7 @@ fn all_members_succeed() {
 fn unit_members() {
     let count = Arc::new(AtomicUsize::new(0));
     let c = count.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let group = TaskGroup::new();
         for _ in 0..5 {
             let c = c.clone();
@@ -56,7 +56,7 @@ fn unit_members() {
 
 #[test]
 fn empty_group_joins_at_once() {
-    runtime::run(async {
+    support::run_local(async {
         TaskGroup::new().join().await.unwrap();
     });
 }
@@ -65,7 +65,7 @@ fn empty_group_joins_at_once() {
 fn one_failure_cancels_the_others() {
     let drops = DropCounter::new();
     let d = drops.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let group = TaskGroup::new();
         let slow: Vec<_> = (0..4)
             .map(|_| group.spawn(d.wrap(std::future::pending::<Result<(), String>>())))
@@ -106,7 +106,7 @@ fn several_failures_are_listed_in_order() {
     // like an asyncio task raising from its `finally`). Every failure is reported, first
     // one first, each with its task's id.
     support::install_panic_hook();
-    runtime::run(async {
+    support::run_local(async {
         let group = TaskGroup::new();
         let a = group.spawn(async {
             let bomb = PanicOnDrop("cleanup of member a");
@@ -146,7 +146,7 @@ fn panicking_member_counts_as_failure() {
     support::install_panic_hook();
     let drops = DropCounter::new();
     let d = drops.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let group = TaskGroup::new();
         let other = group.spawn(d.pending::<()>());
         let bad = group.spawn(async {
@@ -173,7 +173,7 @@ fn failure_while_the_body_is_still_spawning() {
     let drops = DropCounter::new();
     let polled = Arc::new(AtomicBool::new(false));
     let (d, p) = (drops.clone(), polled.clone());
-    runtime::run(async move {
+    support::run_local(async move {
         let group = TaskGroup::new();
         let first = group.spawn(async { Err::<(), _>("early") });
         runtime::yield_now().await;
@@ -200,7 +200,7 @@ fn failure_while_the_body_is_still_spawning() {
 fn dropping_the_group_cancels_members() {
     let drops = DropCounter::new();
     let d = drops.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let group = TaskGroup::new();
         let handles: Vec<_> = (0..5).map(|_| group.spawn(d.pending::<()>())).collect();
         runtime::yield_now().await;
@@ -216,7 +216,7 @@ fn dropping_the_group_cancels_members() {
 fn dropping_the_join_future_cancels_members() {
     let drops = DropCounter::new();
     let d = drops.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let group = TaskGroup::new();
         let handles: Vec<_> = (0..3).map(|_| group.spawn(d.pending::<()>())).collect();
         let mut join = Box::pin(group.join());
@@ -237,7 +237,7 @@ fn dropping_the_join_future_cancels_members() {
 fn cancelling_the_task_that_awaits_join_cancels_members() {
     let drops = DropCounter::new();
     let d = drops.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let started = Arc::new(AtomicUsize::new(0));
         let s = started.clone();
         let d2 = d.clone();
@@ -264,7 +264,7 @@ fn cancelling_the_task_that_awaits_join_cancels_members() {
 fn nested_groups_are_cancelled_from_the_outside() {
     let inner_drops = DropCounter::new();
     let d = inner_drops.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let started = Arc::new(AtomicUsize::new(0));
         let outer = TaskGroup::new();
         for _ in 0..2 {
@@ -298,7 +298,7 @@ fn nested_groups_are_cancelled_from_the_outside() {
 fn inner_failure_propagates_to_the_outer_group() {
     let drops = DropCounter::new();
     let d = drops.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let outer = TaskGroup::new();
         let bystander = outer.spawn(d.pending::<Result<(), String>>());
         let nested = outer.spawn(async move {
@@ -322,7 +322,7 @@ fn inner_failure_propagates_to_the_outer_group() {
 fn group_with_many_members_and_a_late_failure() {
     let drops = DropCounter::new();
     let d = drops.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let group = TaskGroup::new();
         let finished = Arc::new(AtomicUsize::new(0));
         for i in 0..200 {

@@ -13,7 +13,7 @@ use support::DropCounter;
 
 #[test]
 fn join_yields_the_output() {
-    let out = runtime::run(async {
+    let out = support::run_local(async {
         let a = runtime::spawn(async { vec![1, 2, 3] });
         let b = runtime::spawn(async { String::from("four") });
         (a.await.unwrap(), b.await.unwrap())
@@ -25,7 +25,7 @@ fn join_yields_the_output() {
 fn spawned_task_runs_without_being_awaited() {
     let ran = Arc::new(AtomicBool::new(false));
     let r = ran.clone();
-    runtime::run(async move {
+    support::run_local(async move {
         let h = runtime::spawn(async move { r.store(true, SeqCst) });
         support::yield_until(|| h.is_finished(), 10, "the task to run").await;
     });
@@ -119,7 +119,7 @@ fn output_outlives_the_runtime_in_its_handle() {
 
 #[test]
 fn handle_awaited_from_another_task() {
-    runtime::run(async {
+    support::run_local(async {
         let (tx, rx) = support::oneshot::<u8>();
         let producer = runtime::spawn(async move { rx.await.unwrap() * 2 });
         let consumer = runtime::spawn(async move { producer.await.unwrap() + 1 });
@@ -195,7 +195,7 @@ fn dropping_a_polled_handle_before_completion() {
 
 #[test]
 fn ids_are_unique_and_match_errors() {
-    runtime::run(async {
+    support::run_local(async {
         let handles: Vec<_> = (0..100)
             .map(|_| runtime::spawn(std::future::pending::<()>()))
             .collect();
@@ -214,7 +214,7 @@ fn ids_are_unique_and_match_errors() {
 
 #[test]
 fn named_tasks() {
-    runtime::run(async {
+    support::run_local(async {
         let h = runtime::task::Builder::new()
             .name("fetcher")
             .spawn(async { 3 })
@@ -235,7 +235,7 @@ fn named_tasks() {
 
 #[test]
 fn cancelled_error_text_names_the_task() {
-    runtime::run(async {
+    support::run_local(async {
         let h = runtime::spawn(std::future::pending::<()>());
         let id = h.id();
         h.abort();
@@ -261,7 +261,7 @@ fn cancelled_error_text_names_the_task() {
 #[test]
 fn panic_error_text_and_payload() {
     support::install_panic_hook();
-    runtime::run(async {
+    support::run_local(async {
         let h = runtime::spawn(async {
             panic!("{}: boom", support::EXPECTED);
         });
@@ -288,7 +288,7 @@ fn panic_error_text_and_payload() {
 #[test]
 fn panic_payload_of_any_type() {
     support::install_panic_hook();
-    runtime::run(async {
+    support::run_local(async {
         let h = runtime::spawn(async {
             std::panic::panic_any(42_u64);
         });
@@ -303,7 +303,7 @@ fn panic_payload_of_any_type() {
 
 #[test]
 fn join_error_is_a_std_error() {
-    runtime::run(async {
+    support::run_local(async {
         let h = runtime::spawn(std::future::pending::<()>());
         h.abort();
         let err: Box<dyn Error + Send> = Box::new(h.await.unwrap_err());
@@ -319,7 +319,7 @@ fn join_error_is_a_std_error() {
 
 #[test]
 fn into_panic_on_a_cancellation_panics_with_advice() {
-    let err = runtime::run(async {
+    let err = support::run_local(async {
         let h = runtime::spawn(std::future::pending::<()>());
         h.abort();
         h.await.unwrap_err()

@@ -11,9 +11,6 @@ pub(crate) const NESTED_BLOCK_ON: &str =
 /// `worker_threads(0)`.
 pub(crate) const ZERO_WORKERS: &str = "worker_threads must be at least 1: pass a positive number, or leave it unset to use one worker per CPU";
 
-/// `new_multi_thread().build()` before the multi-thread scheduler exists.
-pub(crate) const MULTI_THREAD_UNSUPPORTED: &str = "the multi-thread scheduler is not available in this version: use `Builder::new_current_thread()`";
-
 /// `global_queue_interval(0)` or `event_interval(0)`.
 pub(crate) const ZERO_INTERVAL: &str =
     "scheduler intervals must be at least 1: pass a positive number of polls";

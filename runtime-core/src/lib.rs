@@ -18,6 +18,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod error;
+mod io;
 mod loom;
 mod runtime;
 mod scheduler;

@@ -15,7 +15,7 @@ mod imp {
             //! Thin wrappers over the std atomics. They are newtypes rather than
             //! re-exports so that clippy's `disallowed-types` (which sees through `use`)
             //! flags only direct uses of the std types.
-            pub(crate) use std::sync::atomic::Ordering;
+            pub(crate) use std::sync::atomic::{fence, Ordering};
 
             macro_rules! atomic_int {
                 ($name:ident, $int:ty) => {
@@ -124,6 +124,10 @@ mod imp {
                     self.0.store(p, o)
                 }
                 #[inline(always)]
+                pub(crate) fn swap(&self, p: *mut T, o: Ordering) -> *mut T {
+                    self.0.swap(p, o)
+                }
+                #[inline(always)]
                 pub(crate) fn compare_exchange(
                     &self,
                     current: *mut T,
@@ -222,7 +226,7 @@ mod imp {
 
         pub(crate) mod atomic {
             pub(crate) use loom::sync::atomic::{
-                AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering,
+                fence, AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering,
             };
         }
 
@@ -253,6 +257,10 @@ mod imp {
             }
             pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
                 MutexGuard(Some(self.0.lock().unwrap()))
+            }
+            #[allow(dead_code)]
+            pub(crate) fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+                self.0.try_lock().ok().map(|g| MutexGuard(Some(g)))
             }
         }
 

@@ -25,6 +25,12 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 pub const EXPECTED: &str = "expected panic";
 
 /// A current-thread runtime with default settings.
+/// `runtime::run` on the current-thread flavor: for tests of single-thread scheduling
+/// order (which task runs when), which a multi-thread runtime makes nondeterministic.
+pub fn run_local<F: std::future::Future>(future: F) -> F::Output {
+    rt().block_on(future)
+}
+
 pub fn rt() -> runtime::Runtime {
     runtime::Builder::new_current_thread()
         .build()

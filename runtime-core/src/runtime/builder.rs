@@ -1,7 +1,7 @@
 //! `Builder`: configures and builds a [`Runtime`].
 use super::{Handle, Runtime};
 use crate::error;
-use crate::scheduler::{self, current_thread, Config, ThreadHook};
+use crate::scheduler::{self, current_thread, multi_thread, Config, ThreadHook};
 use std::fmt;
 use std::io;
 use std::sync::Arc;
@@ -51,16 +51,22 @@ impl Builder {
         Builder::new(Kind::CurrentThread)
     }
 
-    /// A runtime with a pool of worker threads that steal work from each other.
-    ///
-    /// In this version `build()` on it returns an `Unsupported` error; use
-    /// [`new_current_thread`](Builder::new_current_thread).
+    /// A runtime with a pool of worker threads that steal work from each other (the
+    /// default flavor).
     pub fn new_multi_thread() -> Builder {
         Builder::new(Kind::MultiThread)
     }
 
-    /// Number of worker threads (multi-thread flavor; default: one per CPU). `0` makes
-    /// [`build`](Builder::build) fail with `InvalidInput`.
+    /// Number of worker threads (multi-thread flavor; default: one per CPU; ignored by the
+    /// current-thread flavor). `0` makes [`build`](Builder::build) fail with
+    /// `InvalidInput`.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// assert_eq!(rt.handle().metrics().num_workers(), 2);
+    /// let err = runtime::Builder::new_multi_thread().worker_threads(0).build().unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
     pub fn worker_threads(&mut self, n: usize) -> &mut Self {
         self.worker_threads = Some(n);
         self
@@ -159,12 +165,20 @@ impl Builder {
                     inner: scheduler::Handle::CurrentThread(handle),
                 }))
             }
-            Kind::MultiThread => Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                error::MULTI_THREAD_UNSUPPORTED,
-            )),
+            Kind::MultiThread => {
+                let workers = self.worker_threads.unwrap_or_else(default_workers);
+                let handle = multi_thread::Handle::start(workers, config)?;
+                Ok(Runtime::from_handle(Handle {
+                    inner: scheduler::Handle::MultiThread(handle),
+                }))
+            }
         }
     }
+}
+
+/// One worker per CPU the process may use.
+fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 impl fmt::Debug for Builder {

@@ -27,6 +27,7 @@ impl RuntimeMetrics {
     pub fn num_workers(&self) -> usize {
         match &self.handle.inner {
             scheduler::Handle::CurrentThread(_) => 1,
+            scheduler::Handle::MultiThread(h) => h.num_workers(),
         }
     }
 
@@ -39,6 +40,7 @@ impl RuntimeMetrics {
     pub fn injection_queue_depth(&self) -> usize {
         match &self.handle.inner {
             scheduler::Handle::CurrentThread(h) => h.injection_queue_depth(),
+            scheduler::Handle::MultiThread(h) => h.injection_queue_depth(),
         }
     }
 
@@ -49,6 +51,7 @@ impl RuntimeMetrics {
         self.check(worker);
         match &self.handle.inner {
             scheduler::Handle::CurrentThread(h) => h.metrics.polls.load(Relaxed),
+            scheduler::Handle::MultiThread(h) => h.metrics[worker].polls.load(Relaxed),
         }
     }
 
@@ -58,6 +61,7 @@ impl RuntimeMetrics {
         self.check(worker);
         match &self.handle.inner {
             scheduler::Handle::CurrentThread(h) => h.metrics.parks.load(Relaxed),
+            scheduler::Handle::MultiThread(h) => h.metrics[worker].parks.load(Relaxed),
         }
     }
 
@@ -65,6 +69,56 @@ impl RuntimeMetrics {
     pub fn remote_schedule_count(&self) -> u64 {
         match &self.handle.inner {
             scheduler::Handle::CurrentThread(h) => h.metrics.remote_schedules.load(Relaxed),
+            scheduler::Handle::MultiThread(h) => h.remote_schedules.load(Relaxed),
+        }
+    }
+
+    /// Steal operations by worker `worker` that took at least one task.
+    #[track_caller]
+    pub fn worker_steal_operations(&self, worker: usize) -> u64 {
+        self.mt(worker, |m| m.steal_ops.load(Relaxed))
+    }
+
+    /// Tasks worker `worker` stole from other workers.
+    #[track_caller]
+    pub fn worker_steal_count(&self, worker: usize) -> u64 {
+        self.mt(worker, |m| m.steal_tasks.load(Relaxed))
+    }
+
+    /// Times worker `worker` was woken by another thread to look for work.
+    #[track_caller]
+    pub fn worker_unpark_count(&self, worker: usize) -> u64 {
+        self.mt(worker, |m| m.unparks.load(Relaxed))
+    }
+
+    /// Polls of tasks taken from worker `worker`'s LIFO slot.
+    #[track_caller]
+    pub fn worker_lifo_hits(&self, worker: usize) -> u64 {
+        self.mt(worker, |m| m.lifo_hits.load(Relaxed))
+    }
+
+    /// Tasks in worker `worker`'s local queue (as last published).
+    #[track_caller]
+    pub fn worker_local_queue_depth(&self, worker: usize) -> usize {
+        self.mt(worker, |m| m.queue_depth.load(Relaxed)) as usize
+    }
+
+    /// Time worker `worker` spent awake (between parks), as last published.
+    #[track_caller]
+    pub fn worker_total_busy_duration(&self, worker: usize) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.mt(worker, |m| m.busy_ns.load(Relaxed)))
+    }
+
+    #[track_caller]
+    fn mt(
+        &self,
+        worker: usize,
+        f: impl FnOnce(&scheduler::multi_thread::WorkerMetrics) -> u64,
+    ) -> u64 {
+        self.check(worker);
+        match &self.handle.inner {
+            scheduler::Handle::CurrentThread(_) => 0,
+            scheduler::Handle::MultiThread(h) => f(&h.metrics[worker]),
         }
     }
 

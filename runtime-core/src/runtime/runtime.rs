@@ -1,7 +1,7 @@
 //! `Runtime` and the free functions `run` and `spawn`.
 use super::{Builder, EnterGuard, Handle};
 use crate::error;
-use crate::scheduler::{self, context, current_thread};
+use crate::scheduler::{self, context, current_thread, multi_thread};
 use crate::task::JoinHandle;
 use std::fmt;
 use std::future::Future;
@@ -23,19 +23,23 @@ use std::time::Duration;
 /// ```
 pub struct Runtime {
     handle: Handle,
+    shut_down: bool,
 }
 
 impl Runtime {
     pub(crate) fn from_handle(handle: Handle) -> Runtime {
-        Runtime { handle }
+        Runtime {
+            handle,
+            shut_down: false,
+        }
     }
 
-    /// A runtime with default settings (the current-thread flavor in this version).
+    /// A multi-thread runtime with default settings (one worker per CPU).
     ///
     /// # Errors
-    /// When the runtime cannot start its resources.
+    /// When the runtime cannot start its threads or its driver.
     pub fn new() -> std::io::Result<Runtime> {
-        Builder::new_current_thread().build()
+        Builder::new_multi_thread().build()
     }
 
     /// Runs `future` to completion on this thread, running spawned tasks meanwhile.
@@ -51,6 +55,7 @@ impl Runtime {
         let _current = context::set_current(&self.handle.inner);
         match &self.handle.inner {
             scheduler::Handle::CurrentThread(h) => current_thread::Handle::block_on(h, future),
+            scheduler::Handle::MultiThread(h) => multi_thread::Handle::block_on(h, future),
         }
     }
 
@@ -76,27 +81,31 @@ impl Runtime {
 
     /// Shuts down: cancels every task, then waits up to `timeout` for work running on
     /// other threads of the runtime to stop.
-    pub fn shutdown_timeout(self, timeout: Duration) {
-        let _ = timeout;
-        drop(self);
+    pub fn shutdown_timeout(mut self, timeout: Duration) {
+        self.shutdown(Some(timeout));
     }
 
     /// Shuts down without waiting for work running on other threads.
-    pub fn shutdown_background(self) {
-        drop(self);
+    pub fn shutdown_background(mut self) {
+        self.shutdown(Some(Duration::ZERO));
     }
 
-    fn shutdown(&self) {
+    fn shutdown(&mut self, timeout: Option<Duration>) {
+        if self.shut_down {
+            return;
+        }
+        self.shut_down = true;
         let _current = context::set_current(&self.handle.inner);
         match &self.handle.inner {
             scheduler::Handle::CurrentThread(h) => current_thread::Handle::shutdown(h),
+            scheduler::Handle::MultiThread(h) => multi_thread::Handle::shutdown(h, timeout),
         }
     }
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        self.shutdown();
+        self.shutdown(None);
     }
 }
 
@@ -128,7 +137,7 @@ pub fn run<F: Future>(future: F) -> F::Output {
     if context::in_runtime() {
         panic!("{}", error::NESTED_BLOCK_ON);
     }
-    let rt = Builder::new_current_thread()
+    let rt = Builder::new_multi_thread()
         .build()
         .unwrap_or_else(|e| panic!("runtime::run could not build the default runtime: {e}"));
     let out = rt.block_on(future);

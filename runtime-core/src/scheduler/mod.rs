@@ -7,6 +7,7 @@
 pub(crate) mod context;
 pub(crate) mod current_thread;
 mod inject;
+pub(crate) mod multi_thread;
 pub(crate) mod park;
 
 #[cfg(all(test, runtime_loom))]
@@ -46,6 +47,7 @@ impl std::fmt::Debug for Config {
 #[derive(Clone)]
 pub(crate) enum Handle {
     CurrentThread(Arc<current_thread::Handle>),
+    MultiThread(Arc<multi_thread::Handle>),
 }
 
 impl Handle {
@@ -65,18 +67,24 @@ impl Handle {
             Handle::CurrentThread(h) => {
                 current_thread::Handle::spawn(h, future, id, name, before_schedule)
             }
+            Handle::MultiThread(h) => {
+                multi_thread::Handle::spawn(h, future, id, name, before_schedule)
+            }
         }
     }
 
     pub(crate) fn num_alive_tasks(&self) -> usize {
         match self {
             Handle::CurrentThread(h) => h.num_alive_tasks(),
+            Handle::MultiThread(h) => h.owned.len(),
         }
     }
 
     pub(crate) fn ptr_eq(&self, other: &Handle) -> bool {
         match (self, other) {
             (Handle::CurrentThread(a), Handle::CurrentThread(b)) => Arc::ptr_eq(a, b),
+            (Handle::MultiThread(a), Handle::MultiThread(b)) => Arc::ptr_eq(a, b),
+            _ => false,
         }
     }
 }
@@ -85,6 +93,7 @@ impl std::fmt::Debug for Handle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Handle::CurrentThread(_) => f.write_str("Handle::CurrentThread"),
+            Handle::MultiThread(h) => write!(f, "Handle::MultiThread({} workers)", h.num_workers()),
         }
     }
 }

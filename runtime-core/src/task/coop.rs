@@ -101,7 +101,8 @@ pub async fn consume_budget() {
 /// other runnable task runs before it resumes (asyncio's `await asyncio.sleep(0)`).
 ///
 /// ```
-/// runtime::run(async {
+/// let rt = runtime::Builder::new_current_thread().build().unwrap();
+/// rt.block_on(async {
 ///     let h = runtime::spawn(async { 1 });
 ///     runtime::yield_now().await; // lets the spawned task run
 ///     assert!(h.is_finished());

@@ -1,2 +1,3 @@
 //! Small helpers shared by the subsystems.
 pub(crate) mod abort;
+pub(crate) mod rand;

@@ -1,0 +1,104 @@
+//! `Driver`: a `mio::Poll` plus the `mio::Waker` that interrupts it.
+//!
+//! mio is not loom-aware: under `runtime_loom` the driver is a loom condvar with the same
+//! interface, so the park models can swap it in.
+
+#[cfg(not(runtime_loom))]
+mod imp {
+    use std::io;
+    use std::time::Duration;
+
+    const WAKE_TOKEN: mio::Token = mio::Token(usize::MAX);
+
+    /// The poller; owned by one parked worker at a time.
+    pub(crate) struct Driver {
+        poll: mio::Poll,
+        events: mio::Events,
+    }
+
+    /// Interrupts a worker blocked in [`Driver::park`].
+    pub(crate) struct DriverHandle {
+        waker: mio::Waker,
+    }
+
+    impl Driver {
+        pub(crate) fn new() -> io::Result<(Driver, DriverHandle)> {
+            let poll = mio::Poll::new()?;
+            let waker = mio::Waker::new(poll.registry(), WAKE_TOKEN)?;
+            Ok((
+                Driver {
+                    poll,
+                    events: mio::Events::with_capacity(256),
+                },
+                DriverHandle { waker },
+            ))
+        }
+
+        /// Blocks until woken, an event arrives, or `timeout` passes (`None`: no limit;
+        /// zero: only collect what is ready).
+        pub(crate) fn park(&mut self, timeout: Option<Duration>) {
+            match self.poll.poll(&mut self.events, timeout) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => panic!("runtime: the I/O driver failed to poll: {e}"),
+            }
+            // Readiness of registered sources is dispatched here once sources exist; the
+            // wake token only ends the wait.
+        }
+    }
+
+    impl DriverHandle {
+        pub(crate) fn unpark(&self) {
+            if let Err(e) = self.waker.wake() {
+                panic!("runtime: could not wake the I/O driver: {e}");
+            }
+        }
+    }
+}
+
+#[cfg(runtime_loom)]
+mod imp {
+    use crate::loom::sync::{Arc, Condvar, Mutex};
+    use std::io;
+    use std::time::Duration;
+
+    struct Inner {
+        woken: Mutex<bool>,
+        condvar: Condvar,
+    }
+
+    /// The loom stand-in for the poller.
+    pub(crate) struct Driver(Arc<Inner>);
+
+    /// The loom stand-in for `mio::Waker`.
+    pub(crate) struct DriverHandle(Arc<Inner>);
+
+    impl Driver {
+        pub(crate) fn new() -> io::Result<(Driver, DriverHandle)> {
+            let inner = Arc::new(Inner {
+                woken: Mutex::new(false),
+                condvar: Condvar::new(),
+            });
+            Ok((Driver(inner.clone()), DriverHandle(inner)))
+        }
+
+        pub(crate) fn park(&mut self, timeout: Option<Duration>) {
+            let mut woken = self.0.woken.lock();
+            if timeout != Some(Duration::ZERO) {
+                while !*woken {
+                    self.0.condvar.wait(&mut woken);
+                }
+            }
+            *woken = false;
+        }
+    }
+
+    impl DriverHandle {
+        pub(crate) fn unpark(&self) {
+            *self.0.woken.lock() = true;
+            self.0.condvar.notify_one();
+        }
+    }
+}
+
+pub(crate) use imp::{Driver, DriverHandle};

@@ -1,0 +1,314 @@
+//! The multi-thread work-stealing scheduler.
+//!
+//! N worker threads, each with a crossbeam-deque FIFO and a LIFO slot (`worker.rs`),
+//! steal from each other when idle; tasks scheduled from other threads go to a shared
+//! injector (`queue.rs`). Idle workers sleep through `park.rs` (one on the mio driver, the
+//! others on condvars) and are woken sparingly by the protocol in `idle.rs`.
+//!
+//! # Invariants
+//!
+//! 1. A worker's `Core` (its deque's owner end, counters, parker) is touched only by that
+//!    worker's thread, through `WorkerCx::core`.
+//! 2. Every `Notified` lives in exactly one place: a deque, a LIFO slot, the injector, or
+//!    the hands of the thread running it.
+//! 3. Shutdown: the flag is set and every worker unparked; each worker, on seeing it,
+//!    closes the task registry and cancels every task it can reach (idle tasks anywhere,
+//!    its own queues' references), then exits. Tasks running elsewhere at that moment see
+//!    `CANCELLED` when their poll ends and are cancelled by their own worker. The injector
+//!    is closed after the workers have been joined; a push racing the close drops its
+//!    task (`Inject::push`). So every future is dropped exactly once, on a worker.
+pub(crate) mod idle;
+pub(crate) mod park;
+pub(crate) mod queue;
+mod worker;
+
+use super::context;
+use super::park::{Park, ParkThread, Unpark, UnparkThread};
+use super::Config;
+use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
+use crate::loom::sync::{Arc, Mutex};
+use crate::task::callbacks::CallSoon;
+use crate::task::list::OwnedTasks;
+use crate::task::{self, Id, JoinHandle, Schedule, Task};
+use crossbeam_utils::CachePadded;
+use idle::Idle;
+use park::{Parker, SharedDriver, Unparker};
+use queue::{Inject, Stealer};
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Wake, Waker};
+use worker::{Core, LifoSlot};
+
+type Notified = task::Notified<Arc<Handle>>;
+
+/// Shared state of a multi-thread runtime.
+pub(crate) struct Handle {
+    remotes: Box<[Remote]>,
+    inject: Inject<Notified>,
+    idle: Idle,
+    pub(crate) owned: OwnedTasks<Arc<Handle>>,
+    shutdown: AtomicBool,
+    pub(crate) metrics: Box<[CachePadded<WorkerMetrics>]>,
+    pub(crate) remote_schedules: AtomicU64,
+    threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    pub(crate) config: Config,
+}
+
+/// What other threads may touch of a worker.
+struct Remote {
+    steal: Stealer<Notified>,
+    lifo: LifoSlot,
+    unpark: Unparker,
+}
+
+/// Per-worker counters, written only by their worker (on its own cache line).
+#[derive(Default)]
+pub(crate) struct WorkerMetrics {
+    pub(crate) polls: AtomicU64,
+    pub(crate) steal_ops: AtomicU64,
+    pub(crate) steal_tasks: AtomicU64,
+    pub(crate) parks: AtomicU64,
+    pub(crate) unparks: AtomicU64,
+    pub(crate) lifo_hits: AtomicU64,
+    pub(crate) busy_ns: AtomicU64,
+    pub(crate) queue_depth: AtomicU64,
+}
+
+/// The per-thread state a worker publishes through the context.
+pub(crate) struct WorkerCx {
+    core: RefCell<Option<Box<Core>>>,
+}
+
+impl Handle {
+    /// Builds the scheduler and starts its `workers` threads.
+    pub(crate) fn start(workers: usize, config: Config) -> std::io::Result<Arc<Handle>> {
+        let driver = SharedDriver::new()?;
+        let mut cores = Vec::with_capacity(workers);
+        let mut remotes = Vec::with_capacity(workers);
+        for index in 0..workers {
+            let park = Parker::new(driver.clone());
+            let unpark = park.unparker();
+            let core = Core::new(index, park, index as u64 + 1);
+            remotes.push(Remote {
+                steal: core.run_queue.stealer(),
+                lifo: LifoSlot::new(),
+                unpark,
+            });
+            cores.push(core);
+        }
+        let handle = Arc::new(Handle {
+            remotes: remotes.into_boxed_slice(),
+            inject: Inject::new(),
+            idle: Idle::new(workers),
+            owned: OwnedTasks::new(workers * 4),
+            shutdown: AtomicBool::new(false),
+            metrics: (0..workers).map(|_| CachePadded::default()).collect(),
+            remote_schedules: AtomicU64::new(0),
+            threads: Mutex::new(Vec::with_capacity(workers)),
+            config,
+        });
+        for core in cores {
+            let h = handle.clone();
+            let name = (handle.config.thread_name)();
+            let spawned = std::thread::Builder::new()
+                .name(name)
+                .spawn(move || worker_main(h, core));
+            match spawned {
+                Ok(t) => handle.threads.lock().push(t),
+                Err(e) => {
+                    Handle::shutdown(&handle, None);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(handle)
+    }
+
+    pub(crate) fn num_workers(&self) -> usize {
+        self.remotes.len()
+    }
+
+    pub(crate) fn injection_queue_depth(&self) -> usize {
+        self.inject.len()
+    }
+
+    fn is_shutdown(&self) -> bool {
+        self.shutdown.load(Acquire)
+    }
+
+    /// Spawns `future` (from any thread).
+    pub(crate) fn spawn<F>(
+        me: &Arc<Handle>,
+        future: F,
+        id: Id,
+        name: Option<&str>,
+        before_schedule: impl FnOnce(&JoinHandle<F::Output>),
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (join, notified) = task::spawn_into(&me.owned, future, me.clone(), id, name);
+        if let Some(notified) = notified {
+            before_schedule(&join);
+            me.schedule_task(notified, true);
+        }
+        join
+    }
+
+    /// Runs `future` on this (non-worker) thread while the workers run the tasks.
+    pub(crate) fn block_on<F: Future>(_me: &Arc<Handle>, future: F) -> F::Output {
+        let mut future = pin!(future);
+        let mut park = ParkThread::new();
+        let waker = Waker::from(std::sync::Arc::new(ThreadWaker(park.unpark())));
+        let mut cx = Context::from_waker(&waker);
+        loop {
+            if let Poll::Ready(v) = task::coop::with_budget(|| future.as_mut().poll(&mut cx)) {
+                return v;
+            }
+            park.park();
+        }
+    }
+
+    /// Schedules from this thread: locally on a worker of this runtime, else through the
+    /// injector.
+    fn schedule_task(&self, task: Notified, is_yield: bool) {
+        let cx = context::scheduler_for(self as *const Handle as *const ()) as *const WorkerCx;
+        if !cx.is_null() {
+            // SAFETY: a pointer registered for this handle is the `WorkerCx` on the stack
+            // of `worker_main` running on this thread, alive while it is registered.
+            let cx = unsafe { &*cx };
+            if let Ok(mut guard) = cx.core.try_borrow_mut() {
+                if let Some(core) = guard.as_mut() {
+                    self.schedule_local(core, task, is_yield);
+                    return;
+                }
+            }
+        }
+        self.remote_schedules.fetch_add(1, Relaxed);
+        if self.inject.push(task) {
+            self.notify_parked();
+        }
+    }
+
+    /// Signals shutdown, wakes every worker and waits for them (not when called from one
+    /// of them: a worker cannot join itself, so then the others finish in the background).
+    /// `timeout` bounds the wait; `None` waits for all.
+    pub(crate) fn shutdown(me: &Arc<Handle>, timeout: Option<std::time::Duration>) {
+        me.shutdown.store(true, SeqCst);
+        for r in me.remotes.iter() {
+            r.unpark.unpark();
+        }
+        let on_worker = !context::scheduler_for(Arc::as_ptr(me) as *const ()).is_null();
+        let threads = std::mem::take(&mut *me.threads.lock());
+        if on_worker {
+            // Dropped from one of our own tasks: the workers finish by themselves.
+            return;
+        }
+        let deadline = timeout.map(|t| std::time::Instant::now() + t);
+        for t in threads {
+            match deadline {
+                None => {
+                    let _ = t.join();
+                }
+                Some(d) => {
+                    while !t.is_finished() && std::time::Instant::now() < d {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    if t.is_finished() {
+                        let _ = t.join();
+                    }
+                }
+            }
+        }
+        // Workers cancelled every task; drop the references still queued remotely.
+        me.owned.close_and_shutdown_all();
+        me.inject.close();
+    }
+}
+
+impl Schedule for Arc<Handle> {
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.owned.remove(task)
+    }
+
+    fn schedule(&self, task: Notified) {
+        self.schedule_task(task, false);
+    }
+
+    fn yield_now(&self, task: Notified) {
+        self.schedule_task(task, true);
+    }
+
+    fn call_soon(&self, f: CallSoon) -> Result<(), CallSoon> {
+        if self.owned.is_closed() {
+            return Err(f);
+        }
+        drop(Handle::spawn(
+            self,
+            CallSoonTask(Some(f)),
+            Id::next(),
+            None,
+            |_| {},
+        ));
+        Ok(())
+    }
+}
+
+/// A task that runs one done callback.
+struct CallSoonTask(Option<CallSoon>);
+
+impl Future for CallSoonTask {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        if let Some(f) = self.0.take() {
+            f.run();
+        }
+        Poll::Ready(())
+    }
+}
+
+/// The body of a worker thread.
+fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
+    let index = core.index;
+    let cx = WorkerCx {
+        core: RefCell::new(Some(core)),
+    };
+    let sched = super::Handle::MultiThread(handle.clone());
+    let _current = context::set_current(&sched);
+    let _in_rt = context::enter_runtime();
+    let _sched = context::set_scheduler(
+        Arc::as_ptr(&handle) as *const (),
+        &cx as *const WorkerCx as *const (),
+    );
+    if let Some(f) = &handle.config.on_thread_start {
+        f();
+    }
+    handle.run_worker(&cx);
+    // Shutdown (invariant 3): cancel what can be reached, drop our queues' references.
+    handle.owned.close_and_shutdown_all();
+    let core = cx.core.borrow_mut().take();
+    if let Some(mut core) = core {
+        handle.publish_stats(&mut core);
+        drop(handle.remotes[index].lifo.take());
+        while let Some(t) = core.run_queue.pop() {
+            drop(t);
+        }
+    }
+    if let Some(f) = &handle.config.on_thread_stop {
+        f();
+    }
+}
+
+/// Wakes a thread blocked in `block_on`.
+struct ThreadWaker(UnparkThread);
+
+impl Wake for ThreadWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.unpark();
+    }
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.0.unpark();
+    }
+}

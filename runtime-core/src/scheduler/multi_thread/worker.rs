@@ -1,0 +1,345 @@
+//! One worker: its queues, its run loop, and how it finds work and goes to sleep.
+//!
+//! A worker owns a FIFO `Worker` deque and a LIFO slot. A task woken by the task running
+//! on this worker goes into the LIFO slot (message passing stays in cache), the previous
+//! occupant to the back of the deque; the slot is used at most [`MAX_LIFO_POLLS`] times in
+//! a row, then its task is moved to the deque where others can steal it (tokio #5712).
+//! The slot is an atomic pointer that searching workers may also empty, so a task parked
+//! in it is not stuck behind a worker that blocks.
+//!
+//! Each tick the worker takes its next task from: the injector every
+//! `global_queue_interval` ticks, else its deque, its LIFO slot, the injector; then it
+//! steals (a batch, from a random victim, then the injector); then it parks. Every
+//! `event_interval` ticks it polls the driver without blocking and publishes its metrics.
+use super::park::Parker;
+use super::queue::{Steal, Worker};
+use super::{Handle, Notified, WorkerCx};
+use crate::loom::sync::atomic::{AtomicPtr, Ordering::AcqRel};
+use crate::task::raw::{Header, RawTask};
+use crate::task::Task;
+use crate::util::rand::FastRand;
+use std::ptr::NonNull;
+use std::time::Instant;
+
+/// How many times in a row a worker runs the task in its LIFO slot.
+pub(super) const MAX_LIFO_POLLS: usize = 3;
+
+/// What only the worker's own thread touches.
+pub(crate) struct Core {
+    pub(super) index: usize,
+    pub(super) run_queue: Worker<Notified>,
+    pub(super) is_searching: bool,
+    tick: u32,
+    rand: FastRand,
+    pub(super) park: Parker,
+    pub(super) stats: LocalStats,
+}
+
+/// Counters kept in plain fields and published every `event_interval` ticks.
+#[derive(Default)]
+pub(super) struct LocalStats {
+    pub(super) polls: u64,
+    pub(super) steal_ops: u64,
+    pub(super) steal_tasks: u64,
+    pub(super) parks: u64,
+    pub(super) unparks: u64,
+    pub(super) lifo_hits: u64,
+    pub(super) busy_ns: u64,
+    busy_since: Option<Instant>,
+}
+
+/// A LIFO slot holding at most one `Notified` reference, shared so thieves can take it.
+pub(crate) struct LifoSlot {
+    ptr: AtomicPtr<Header>,
+}
+
+impl LifoSlot {
+    pub(crate) fn new() -> LifoSlot {
+        LifoSlot {
+            ptr: AtomicPtr::new(std::ptr::null_mut()),
+        }
+    }
+
+    /// Puts `task` in the slot and returns the previous occupant.
+    pub(super) fn put(&self, task: Notified) -> Option<Notified> {
+        let raw = task.0.raw().header_ptr().as_ptr();
+        std::mem::forget(task);
+        Self::wrap(self.ptr.swap(raw, AcqRel))
+    }
+
+    /// Empties the slot (owner or thief).
+    pub(super) fn take(&self) -> Option<Notified> {
+        if self
+            .ptr
+            .load(crate::loom::sync::atomic::Ordering::Relaxed)
+            .is_null()
+        {
+            return None;
+        }
+        Self::wrap(self.ptr.swap(std::ptr::null_mut(), AcqRel))
+    }
+
+    fn wrap(ptr: *mut Header) -> Option<Notified> {
+        // The slot owns the Notified reference it holds; whoever swaps it out owns it next.
+        NonNull::new(ptr).map(|p| crate::task::Notified(Task::from_raw(RawTask::from_raw(p))))
+    }
+}
+
+impl Drop for LifoSlot {
+    fn drop(&mut self) {
+        drop(self.take());
+    }
+}
+
+impl Core {
+    pub(super) fn new(index: usize, park: Parker, seed: u64) -> Box<Core> {
+        Box::new(Core {
+            index,
+            run_queue: Worker::new_fifo(),
+            is_searching: false,
+            tick: 0,
+            rand: FastRand::new(seed),
+            park,
+            stats: LocalStats::default(),
+        })
+    }
+
+    fn has_local_work(&self, handle: &Handle) -> bool {
+        !self.run_queue.is_empty() || !handle.remotes[self.index].lifo.is_empty()
+    }
+}
+
+impl LifoSlot {
+    fn is_empty(&self) -> bool {
+        self.ptr
+            .load(crate::loom::sync::atomic::Ordering::Acquire)
+            .is_null()
+    }
+}
+
+impl Handle {
+    /// The worker thread's main loop.
+    pub(super) fn run_worker(&self, cx: &WorkerCx) {
+        loop {
+            let next = {
+                let mut guard = cx.core.borrow_mut();
+                let core = guard.as_mut().expect("worker core present");
+                core.tick = core.tick.wrapping_add(1);
+                if core.tick % self.config.event_interval == 0 {
+                    self.maintenance(core);
+                    if self.is_shutdown() {
+                        return;
+                    }
+                }
+                self.next_task(core).or_else(|| self.steal_work(core))
+            };
+            match next {
+                Some(task) => self.run_task(cx, task),
+                None => {
+                    if self.is_shutdown() {
+                        return;
+                    }
+                    self.park(cx);
+                    if self.is_shutdown() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn maintenance(&self, core: &mut Core) {
+        self.publish_stats(core);
+        core.park.poll_driver();
+    }
+
+    pub(super) fn publish_stats(&self, core: &mut Core) {
+        let m = &self.metrics[core.index];
+        let s = &core.stats;
+        use crate::loom::sync::atomic::Ordering::Relaxed;
+        m.polls.store(s.polls, Relaxed);
+        m.steal_ops.store(s.steal_ops, Relaxed);
+        m.steal_tasks.store(s.steal_tasks, Relaxed);
+        m.parks.store(s.parks, Relaxed);
+        m.unparks.store(s.unparks, Relaxed);
+        m.lifo_hits.store(s.lifo_hits, Relaxed);
+        m.busy_ns.store(s.busy_ns, Relaxed);
+        m.queue_depth.store(core.run_queue.len() as u64, Relaxed);
+    }
+
+    fn next_task(&self, core: &mut Core) -> Option<Notified> {
+        if core.tick % self.config.global_queue_interval == 0 {
+            if let Some(t) = self.inject.pop() {
+                return Some(t);
+            }
+        }
+        if let Some(t) = core.run_queue.pop() {
+            return Some(t);
+        }
+        if let Some(t) = self.remotes[core.index].lifo.take() {
+            return Some(t);
+        }
+        if self.inject.is_empty() {
+            return None;
+        }
+        self.inject.pop_batch_into(&core.run_queue)
+    }
+
+    /// Steals a batch from a random victim, then tries the injector.
+    fn steal_work(&self, core: &mut Core) -> Option<Notified> {
+        if !core.is_searching {
+            if !self.idle.transition_worker_to_searching() {
+                return None;
+            }
+            core.is_searching = true;
+        }
+        let n = self.remotes.len();
+        let start = core.rand.below(n as u32) as usize;
+        for i in 0..n {
+            let victim = (start + i) % n;
+            if victim == core.index {
+                continue;
+            }
+            let before = core.run_queue.len();
+            loop {
+                match self.remotes[victim]
+                    .steal
+                    .steal_batch_and_pop(&core.run_queue)
+                {
+                    Steal::Success(t) => {
+                        core.stats.steal_ops += 1;
+                        core.stats.steal_tasks += 1 + (core.run_queue.len() - before) as u64;
+                        return Some(t);
+                    }
+                    Steal::Retry => continue,
+                    Steal::Empty => break,
+                }
+            }
+            if let Some(t) = self.remotes[victim].lifo.take() {
+                core.stats.steal_ops += 1;
+                core.stats.steal_tasks += 1;
+                return Some(t);
+            }
+        }
+        self.inject.pop_batch_into(&core.run_queue)
+    }
+
+    fn run_task(&self, cx: &WorkerCx, task: Notified) {
+        let index = {
+            let mut guard = cx.core.borrow_mut();
+            let core = guard.as_mut().expect("worker core present");
+            if core.is_searching {
+                core.is_searching = false;
+                // The last searcher found work: wake another in case there is more.
+                if self.idle.transition_worker_from_searching() {
+                    self.notify_parked();
+                }
+            }
+            core.stats.polls += 1;
+            core.index
+        };
+        task.run();
+        for _ in 0..MAX_LIFO_POLLS {
+            let Some(next) = self.remotes[index].lifo.take() else {
+                return;
+            };
+            {
+                let mut guard = cx.core.borrow_mut();
+                let core = guard.as_mut().expect("worker core present");
+                core.stats.polls += 1;
+                core.stats.lifo_hits += 1;
+            }
+            next.run();
+        }
+        // Still hot after the streak: queue it behind the others, where thieves see it.
+        if let Some(t) = self.remotes[index].lifo.take() {
+            let guard = cx.core.borrow();
+            let core = guard.as_ref().expect("worker core present");
+            core.run_queue.push(t);
+            drop(guard);
+            self.notify_parked();
+        }
+    }
+
+    /// Schedules `task` on the worker running on this thread.
+    pub(super) fn schedule_local(&self, core: &mut Core, task: Notified, is_yield: bool) {
+        if !is_yield {
+            match self.remotes[core.index].lifo.put(task) {
+                // Nothing displaced: the woken task runs next on this worker.
+                None => return,
+                Some(prev) => core.run_queue.push(prev),
+            }
+        } else {
+            core.run_queue.push(task);
+        }
+        if !core.is_searching {
+            self.notify_parked();
+        }
+    }
+
+    fn park(&self, cx: &WorkerCx) {
+        let mut guard = cx.core.borrow_mut();
+        let core = guard.as_mut().expect("worker core present");
+        if core.has_local_work(self) {
+            return;
+        }
+        let was_last_searcher = self
+            .idle
+            .transition_worker_to_parked(core.index, core.is_searching);
+        core.is_searching = false;
+        if was_last_searcher {
+            self.notify_if_work_pending();
+        }
+        if let Some(since) = core.stats.busy_since.take() {
+            core.stats.busy_ns += since.elapsed().as_nanos() as u64;
+        }
+        core.stats.parks += 1;
+        self.publish_stats(core);
+        loop {
+            core.park.park(None);
+            if self.is_shutdown() {
+                break;
+            }
+            if self.transition_from_parked(core) {
+                break;
+            }
+        }
+        core.stats.busy_since = Some(Instant::now());
+    }
+
+    /// Returns `true` when the worker should run again.
+    fn transition_from_parked(&self, core: &mut Core) -> bool {
+        if core.has_local_work(self) {
+            // Woken by local work (for example the driver): leave the sleepers list.
+            core.is_searching = !self.idle.unpark_worker_by_id(core.index);
+            return true;
+        }
+        if self.idle.is_parked(core.index) {
+            return false;
+        }
+        // A notifier took us off the list and counted us as searching.
+        core.stats.unparks += 1;
+        core.is_searching = true;
+        true
+    }
+
+    /// Wakes a sleeper if any queue holds work.
+    fn notify_if_work_pending(&self) {
+        for remote in self.remotes.iter() {
+            if !remote.steal.is_empty() || !remote.lifo.is_empty() {
+                self.notify_parked();
+                return;
+            }
+        }
+        if !self.inject.is_empty() {
+            self.notify_parked();
+        }
+    }
+
+    /// Rule 1 of `idle.rs`: wake one sleeper if nobody is searching.
+    pub(super) fn notify_parked(&self) {
+        if let Some(index) = self.idle.worker_to_notify() {
+            self.remotes[index].unpark.unpark();
+        }
+    }
+}
