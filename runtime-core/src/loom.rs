@@ -209,7 +209,7 @@ mod imp {
     pub(crate) mod thread {
         // Used by the worker pools of later schedulers and by the loom models.
         #[allow(unused_imports)]
-        pub(crate) use std::thread::spawn;
+        pub(crate) use std::thread::{spawn, yield_now};
     }
 
     /// `thread_local!` from std.
@@ -303,7 +303,7 @@ mod imp {
 
     pub(crate) mod thread {
         #[allow(unused_imports)]
-        pub(crate) use loom::thread::spawn;
+        pub(crate) use loom::thread::{spawn, yield_now};
     }
 
     macro_rules! rt_thread_local {
@@ -313,3 +313,13 @@ mod imp {
 }
 
 pub(crate) use imp::*;
+
+/// Backs off in a retry loop: a CPU spin hint normally; under loom a yield, so the model
+/// lets the other thread make progress.
+#[inline]
+pub(crate) fn spin_hint() {
+    #[cfg(not(runtime_loom))]
+    std::hint::spin_loop();
+    #[cfg(runtime_loom)]
+    loom::thread::yield_now();
+}

@@ -65,6 +65,8 @@ mod imp {
     struct Inner {
         woken: Mutex<bool>,
         condvar: Condvar,
+        /// Threads inside `park`; more than one breaks the single-owner rule.
+        owners: crate::loom::sync::atomic::AtomicUsize,
     }
 
     /// The loom stand-in for the poller.
@@ -78,11 +80,20 @@ mod imp {
             let inner = Arc::new(Inner {
                 woken: Mutex::new(false),
                 condvar: Condvar::new(),
+                owners: crate::loom::sync::atomic::AtomicUsize::new(0),
             });
             Ok((Driver(inner.clone()), DriverHandle(inner)))
         }
 
         pub(crate) fn park(&mut self, timeout: Option<Duration>) {
+            use crate::loom::sync::atomic::Ordering::SeqCst;
+            let before = self.0.owners.fetch_add(1, SeqCst);
+            assert_eq!(before, 0, "two workers own the driver at once");
+            self.park_inner(timeout);
+            self.0.owners.fetch_sub(1, SeqCst);
+        }
+
+        fn park_inner(&mut self, timeout: Option<Duration>) {
             let mut woken = self.0.woken.lock();
             if timeout != Some(Duration::ZERO) {
                 while !*woken {

@@ -22,6 +22,9 @@ pub(crate) mod park;
 pub(crate) mod queue;
 mod worker;
 
+#[cfg(all(test, runtime_loom))]
+mod tests;
+
 use super::context;
 use super::park::{Park, ParkThread, Unpark, UnparkThread};
 use super::Config;
@@ -58,7 +61,7 @@ pub(crate) struct Handle {
 /// What other threads may touch of a worker.
 struct Remote {
     steal: Stealer<Notified>,
-    lifo: LifoSlot,
+    lifo: LifoSlot<Arc<Handle>>,
     unpark: Unparker,
 }
 

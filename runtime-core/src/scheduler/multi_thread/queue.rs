@@ -9,7 +9,7 @@
 //!
 //! [`Inject`] adds a `closed` flag on top of the injector so that a task pushed while the
 //! runtime shuts down is dropped, never stranded (`loom_inject_push_vs_close`).
-use crate::loom::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use crate::loom::sync::atomic::{fence, AtomicBool, Ordering::SeqCst};
 
 #[cfg(not(runtime_loom))]
 pub(crate) use crossbeam_deque::{Injector, Steal, Stealer, Worker};
@@ -39,6 +39,9 @@ impl<T> Inject<T> {
             return false;
         }
         self.queue.push(task);
+        // Pairs with the fence in `close`: either we see `closed`, or the closer's drain
+        // sees our task. (Fences, not just SeqCst accesses, so loom can check it too.)
+        fence(SeqCst);
         if self.closed.load(SeqCst) {
             // Closed while we pushed: the closer may have drained before our push landed.
             self.drain();
@@ -50,6 +53,7 @@ impl<T> Inject<T> {
     /// Refuses further pushes and drops everything queued.
     pub(crate) fn close(&self) {
         self.closed.store(true, SeqCst);
+        fence(SeqCst);
         self.drain();
     }
 
@@ -57,7 +61,7 @@ impl<T> Inject<T> {
         loop {
             match self.queue.steal() {
                 Steal::Success(t) => drop(t),
-                Steal::Retry => continue,
+                Steal::Retry => crate::loom::spin_hint(),
                 Steal::Empty => return,
             }
         }
@@ -76,7 +80,7 @@ impl<T> Inject<T> {
         loop {
             match self.queue.steal() {
                 Steal::Success(t) => return Some(t),
-                Steal::Retry => continue,
+                Steal::Retry => crate::loom::spin_hint(),
                 Steal::Empty => return None,
             }
         }
@@ -87,7 +91,7 @@ impl<T> Inject<T> {
         loop {
             match self.queue.steal_batch_and_pop(dest) {
                 Steal::Success(t) => return Some(t),
-                Steal::Retry => continue,
+                Steal::Retry => crate::loom::spin_hint(),
                 Steal::Empty => return None,
             }
         }
@@ -211,9 +215,6 @@ mod stand_in {
         }
         pub(crate) fn is_empty(&self) -> bool {
             self.0.len.load(SeqCst) == 0
-        }
-        pub(crate) fn len(&self) -> usize {
-            self.0.len.load(SeqCst)
         }
     }
 

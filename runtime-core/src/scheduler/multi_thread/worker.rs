@@ -14,9 +14,12 @@
 use super::park::Parker;
 use super::queue::{Steal, Worker};
 use super::{Handle, Notified, WorkerCx};
-use crate::loom::sync::atomic::{AtomicPtr, Ordering::AcqRel};
+use crate::loom::sync::atomic::{
+    AtomicPtr,
+    Ordering::{AcqRel, Acquire},
+};
 use crate::task::raw::{Header, RawTask};
-use crate::task::Task;
+use crate::task::{self, Task};
 use crate::util::rand::FastRand;
 use std::ptr::NonNull;
 use std::time::Instant;
@@ -49,43 +52,45 @@ pub(super) struct LocalStats {
 }
 
 /// A LIFO slot holding at most one `Notified` reference, shared so thieves can take it.
-pub(crate) struct LifoSlot {
+pub(crate) struct LifoSlot<S: 'static> {
     ptr: AtomicPtr<Header>,
+    _p: std::marker::PhantomData<S>,
 }
 
-impl LifoSlot {
-    pub(crate) fn new() -> LifoSlot {
+impl<S: 'static> LifoSlot<S> {
+    pub(crate) fn new() -> LifoSlot<S> {
         LifoSlot {
             ptr: AtomicPtr::new(std::ptr::null_mut()),
+            _p: std::marker::PhantomData,
         }
     }
 
     /// Puts `task` in the slot and returns the previous occupant.
-    pub(super) fn put(&self, task: Notified) -> Option<Notified> {
+    pub(crate) fn put(&self, task: task::Notified<S>) -> Option<task::Notified<S>> {
         let raw = task.0.raw().header_ptr().as_ptr();
         std::mem::forget(task);
         Self::wrap(self.ptr.swap(raw, AcqRel))
     }
 
     /// Empties the slot (owner or thief).
-    pub(super) fn take(&self) -> Option<Notified> {
-        if self
-            .ptr
-            .load(crate::loom::sync::atomic::Ordering::Relaxed)
-            .is_null()
-        {
+    pub(crate) fn take(&self) -> Option<task::Notified<S>> {
+        if self.is_empty() {
             return None;
         }
         Self::wrap(self.ptr.swap(std::ptr::null_mut(), AcqRel))
     }
 
-    fn wrap(ptr: *mut Header) -> Option<Notified> {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ptr.load(Acquire).is_null()
+    }
+
+    fn wrap(ptr: *mut Header) -> Option<task::Notified<S>> {
         // The slot owns the Notified reference it holds; whoever swaps it out owns it next.
-        NonNull::new(ptr).map(|p| crate::task::Notified(Task::from_raw(RawTask::from_raw(p))))
+        NonNull::new(ptr).map(|p| task::Notified(Task::from_raw(RawTask::from_raw(p))))
     }
 }
 
-impl Drop for LifoSlot {
+impl<S: 'static> Drop for LifoSlot<S> {
     fn drop(&mut self) {
         drop(self.take());
     }
@@ -106,14 +111,6 @@ impl Core {
 
     fn has_local_work(&self, handle: &Handle) -> bool {
         !self.run_queue.is_empty() || !handle.remotes[self.index].lifo.is_empty()
-    }
-}
-
-impl LifoSlot {
-    fn is_empty(&self) -> bool {
-        self.ptr
-            .load(crate::loom::sync::atomic::Ordering::Acquire)
-            .is_null()
     }
 }
 
@@ -211,7 +208,7 @@ impl Handle {
                         core.stats.steal_tasks += 1 + (core.run_queue.len() - before) as u64;
                         return Some(t);
                     }
-                    Steal::Retry => continue,
+                    Steal::Retry => crate::loom::spin_hint(),
                     Steal::Empty => break,
                 }
             }
@@ -230,9 +227,11 @@ impl Handle {
             let core = guard.as_mut().expect("worker core present");
             if core.is_searching {
                 core.is_searching = false;
-                // The last searcher found work: wake another in case there is more.
+                // The last searcher found work: if more is visible, wake another to take
+                // it. (tokio wakes one unconditionally; checking first keeps a remote spawn
+                // on an idle runtime at one unpark instead of two.)
                 if self.idle.transition_worker_from_searching() {
-                    self.notify_parked();
+                    self.notify_if_work_pending();
                 }
             }
             core.stats.polls += 1;
@@ -324,7 +323,12 @@ impl Handle {
     }
 
     /// Wakes a sleeper if any queue holds work.
+    ///
+    /// Called after a SeqCst change of the idle counts; the fence pairs with the one in
+    /// `Idle::notify_should_wakeup` that every producer passes after publishing work, so
+    /// either the producer sees our count change or we see its work.
     fn notify_if_work_pending(&self) {
+        crate::loom::sync::atomic::fence(crate::loom::sync::atomic::Ordering::SeqCst);
         for remote in self.remotes.iter() {
             if !remote.steal.is_empty() || !remote.lifo.is_empty() {
                 self.notify_parked();

@@ -1,0 +1,89 @@
+//! Loom models of the multi-thread scheduler's protocols: the LIFO slot against thieves,
+//! the deque and injector against stealers and shutdown, the idle/search counts, and
+//! parking with driver hand-off.
+mod loom_idle;
+mod loom_park;
+mod loom_queue;
+
+use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use crate::loom::sync::{Arc, Mutex};
+use crate::task::callbacks::CallSoon;
+use crate::task::list::OwnedTasks;
+use crate::task::{self, Id, JoinHandle, Notified, Schedule, Task};
+use std::collections::VecDeque;
+use std::future::Future;
+
+/// Runs `f` under loom with the preemption bound from `LOOM_MAX_PREEMPTIONS` (default 2).
+pub(super) fn model(f: impl Fn() + Sync + Send + 'static) {
+    let mut b = loom::model::Builder::new();
+    if b.preemption_bound.is_none() {
+        b.preemption_bound = Some(2);
+    }
+    #[allow(clippy::disallowed_types)]
+    let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let r = runs.clone();
+    b.check(move || {
+        r.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        f()
+    });
+    eprintln!(
+        "loom: {} interleavings explored",
+        runs.load(std::sync::atomic::Ordering::Relaxed)
+    );
+}
+
+/// A scheduler whose queue the model drains by hand.
+pub(super) struct Sched {
+    queue: Mutex<VecDeque<Notified<Arc<Sched>>>>,
+    owned: OwnedTasks<Arc<Sched>>,
+}
+
+impl Schedule for Arc<Sched> {
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.owned.remove(task)
+    }
+    fn schedule(&self, task: Notified<Self>) {
+        self.queue.lock().push_back(task);
+    }
+    fn call_soon(&self, f: CallSoon) -> Result<(), CallSoon> {
+        Err(f)
+    }
+}
+
+pub(super) fn sched() -> Arc<Sched> {
+    Arc::new(Sched {
+        queue: Mutex::new(VecDeque::new()),
+        owned: OwnedTasks::new(1),
+    })
+}
+
+/// A task that counts its polls; returns its JoinHandle and first Notified.
+pub(super) fn counted_task(
+    s: &Arc<Sched>,
+    polls: &Arc<AtomicUsize>,
+) -> (JoinHandle<()>, Notified<Arc<Sched>>) {
+    let p = polls.clone();
+    let (join, notified) = task::spawn_into(
+        &s.owned,
+        async move {
+            p.fetch_add(1, SeqCst);
+        },
+        s.clone(),
+        Id::next(),
+        None,
+    );
+    (join, notified.expect("registry open"))
+}
+
+/// Counts drops.
+pub(super) struct Item(pub(super) Arc<AtomicUsize>);
+
+impl Drop for Item {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, SeqCst);
+    }
+}
+
+/// Keeps `Future` in scope for helpers.
+#[allow(dead_code)]
+fn _assert_future<F: Future>(_: F) {}
