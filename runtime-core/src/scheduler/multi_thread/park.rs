@@ -23,6 +23,10 @@ const NOTIFIED: usize = 3;
 pub(crate) struct SharedDriver {
     driver: Mutex<Driver>,
     handle: DriverHandle,
+    /// Registered event sources and timers. While zero the driver has nothing to report
+    /// but wakeups, so busy workers skip the non-blocking poll (a syscall) and a worker
+    /// leaving the driver need not hand it on.
+    interest: AtomicUsize,
 }
 
 impl SharedDriver {
@@ -31,7 +35,13 @@ impl SharedDriver {
         Ok(Arc::new(SharedDriver {
             driver: Mutex::new(driver),
             handle,
+            interest: AtomicUsize::new(0),
         }))
+    }
+
+    /// Whether anything is registered that the driver must watch.
+    pub(crate) fn has_interest(&self) -> bool {
+        self.interest.load(SeqCst) > 0
     }
 }
 
@@ -72,27 +82,40 @@ impl Parker {
     }
 
     /// Sleeps until unparked (or, when holding the driver, until an event or `timeout`).
-    pub(crate) fn park(&mut self, timeout: Option<Duration>) {
+    /// Returns `true` when it slept on the driver, which it has now let go of.
+    pub(crate) fn park(&mut self, timeout: Option<Duration>) -> bool {
         let inner = &*self.inner;
         if inner
             .state
             .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
             .is_ok()
         {
-            return;
+            return false;
         }
         if let Some(mut driver) = inner.shared.driver.try_lock() {
             inner.park_driver(&mut driver, timeout);
-        } else if timeout != Some(Duration::ZERO) {
-            inner.park_condvar(timeout);
+            true
+        } else {
+            if timeout != Some(Duration::ZERO) {
+                inner.park_condvar(timeout);
+            }
+            false
         }
     }
 
-    /// Polls the driver without blocking, if nobody else holds it.
+    /// Polls the driver without blocking, if it watches anything and nobody holds it.
     pub(crate) fn poll_driver(&mut self) {
+        if !self.inner.shared.has_interest() {
+            return;
+        }
         if let Some(mut driver) = self.inner.shared.driver.try_lock() {
             driver.park(Some(Duration::ZERO));
         }
+    }
+
+    /// The shared driver.
+    pub(crate) fn shared(&self) -> &SharedDriver {
+        &self.inner.shared
     }
 }
 

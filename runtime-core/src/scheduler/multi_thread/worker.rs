@@ -295,11 +295,17 @@ impl Handle {
         core.stats.parks += 1;
         self.publish_stats(core);
         loop {
-            core.park.park(None);
+            let was_on_driver = core.park.park(None);
             if self.is_shutdown() {
                 break;
             }
             if self.transition_from_parked(core) {
+                // Hand the driver on (tokio #4730): we are about to run tasks that may
+                // block this thread, so wake a sleeper to take our place in the poll while
+                // there is anything for the driver to watch.
+                if was_on_driver && core.park.shared().has_interest() {
+                    self.notify_parked();
+                }
                 break;
             }
         }
