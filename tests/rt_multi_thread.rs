@@ -402,3 +402,37 @@ fn thread_hooks_and_names() {
     assert_eq!(starts.load(SeqCst), 3);
     assert_eq!(stops.load(SeqCst), 3);
 }
+
+#[test]
+fn a_task_in_the_lifo_slot_of_a_blocked_worker_still_runs() {
+    let rt = mt(2);
+    rt.block_on(async {
+        let (tx, rx) = chan::channel::<u32>();
+        let (done_tx, done_rx) = mpsc::channel();
+        // The receiver waits on the channel; it will be woken by the blocker's send and so
+        // land in the blocker's LIFO slot.
+        let waiting = Arc::new(AtomicUsize::new(0));
+        let w = waiting.clone();
+        let receiver = runtime::spawn(async move {
+            w.store(1, SeqCst);
+            let v = rx.recv().await;
+            done_tx.send(v).unwrap();
+        });
+        while waiting.load(SeqCst) == 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // The receiver is now parked on the channel (its poll registers the waker at once).
+        std::thread::sleep(Duration::from_millis(50));
+        let blocker = runtime::spawn(async move {
+            assert!(tx.send(5));
+            // Block this worker with the woken receiver sitting in its LIFO slot.
+            std::thread::sleep(Duration::from_millis(400));
+        });
+        let got = done_rx
+            .recv_timeout(Duration::from_millis(300))
+            .expect("the woken task stayed stuck behind the blocked worker");
+        assert_eq!(got, Some(5));
+        blocker.await.unwrap();
+        receiver.await.unwrap();
+    });
+}

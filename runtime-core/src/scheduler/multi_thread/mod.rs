@@ -29,7 +29,7 @@ use super::context;
 use super::park::{Park, ParkThread, Unpark, UnparkThread};
 use super::Config;
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
-use crate::loom::sync::{Arc, Mutex};
+use crate::loom::sync::{Arc, Condvar, Mutex};
 use crate::task::callbacks::CallSoon;
 use crate::task::list::OwnedTasks;
 use crate::task::{self, Id, JoinHandle, Schedule, Task};
@@ -55,6 +55,9 @@ pub(crate) struct Handle {
     pub(crate) metrics: Box<[CachePadded<WorkerMetrics>]>,
     pub(crate) remote_schedules: AtomicU64,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    /// The monitor sleeps here; `true` tells it to exit.
+    monitor_stop: Mutex<bool>,
+    monitor_cv: Condvar,
     pub(crate) config: Config,
 }
 
@@ -76,6 +79,8 @@ pub(crate) struct WorkerMetrics {
     pub(crate) lifo_hits: AtomicU64,
     pub(crate) busy_ns: AtomicU64,
     pub(crate) queue_depth: AtomicU64,
+    /// Incremented before and after each poll (odd: inside a poll); read by the monitor.
+    pub(crate) poll_seq: AtomicU64,
 }
 
 /// The per-thread state a worker publishes through the context.
@@ -108,7 +113,9 @@ impl Handle {
             shutdown: AtomicBool::new(false),
             metrics: (0..workers).map(|_| CachePadded::default()).collect(),
             remote_schedules: AtomicU64::new(0),
-            threads: Mutex::new(Vec::with_capacity(workers)),
+            threads: Mutex::new(Vec::with_capacity(workers + 1)),
+            monitor_stop: Mutex::new(false),
+            monitor_cv: Condvar::new(),
             config,
         });
         for core in cores {
@@ -117,6 +124,19 @@ impl Handle {
             let spawned = std::thread::Builder::new()
                 .name(name)
                 .spawn(move || worker_main(h, core));
+            match spawned {
+                Ok(t) => handle.threads.lock().push(t),
+                Err(e) => {
+                    Handle::shutdown(&handle, None);
+                    return Err(e);
+                }
+            }
+        }
+        if workers > 1 {
+            let h = handle.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("{}-monitor", (handle.config.thread_name)()))
+                .spawn(move || monitor_main(h));
             match spawned {
                 Ok(t) => handle.threads.lock().push(t),
                 Err(e) => {
@@ -203,6 +223,8 @@ impl Handle {
         for r in me.remotes.iter() {
             r.unpark.unpark();
         }
+        *me.monitor_stop.lock() = true;
+        me.monitor_cv.notify_one();
         let on_worker = !context::scheduler_for(Arc::as_ptr(me) as *const ()).is_null();
         let threads = std::mem::take(&mut *me.threads.lock());
         if on_worker {
@@ -301,6 +323,39 @@ fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
     }
     if let Some(f) = &handle.config.on_thread_stop {
         f();
+    }
+}
+
+/// How often the monitor looks for a worker stuck in one poll with work queued behind it.
+const MONITOR_INTERVAL: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// The monitor thread (Go's sysmon, in small): a worker that blocks inside a poll keeps
+/// the tasks in its LIFO slot and deque, and when nobody is searching no sleeper would
+/// come for them. Every [`MONITOR_INTERVAL`] the monitor checks each worker; one that has
+/// been inside the same poll since the last check and has work queued gets a sleeper
+/// woken to steal it.
+fn monitor_main(handle: Arc<Handle>) {
+    let n = handle.remotes.len();
+    let mut last = vec![0u64; n];
+    loop {
+        {
+            let mut stop = handle.monitor_stop.lock();
+            if *stop {
+                return;
+            }
+            handle.monitor_cv.wait_timeout(&mut stop, MONITOR_INTERVAL);
+            if *stop {
+                return;
+            }
+        }
+        for (i, seen) in last.iter_mut().enumerate() {
+            let seq = handle.metrics[i].poll_seq.load(Relaxed);
+            let stuck = seq % 2 == 1 && seq == *seen;
+            *seen = seq;
+            if stuck && handle.has_stealable_work(i) {
+                handle.notify_parked();
+            }
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use super::queue::{Steal, Worker};
 use super::{Handle, Notified, WorkerCx};
 use crate::loom::sync::atomic::{
     AtomicPtr,
-    Ordering::{AcqRel, Acquire},
+    Ordering::{AcqRel, Acquire, Relaxed},
 };
 use crate::task::raw::{Header, RawTask};
 use crate::task::{self, Task};
@@ -237,11 +237,18 @@ impl Handle {
             core.stats.polls += 1;
             core.index
         };
+        // Odd while this worker is inside a poll: the monitor spots a worker stuck in one
+        // poll with work queued behind it.
+        let seq = &self.metrics[index].poll_seq;
+        let s = seq.load(Relaxed);
+        seq.store(s + 1, Relaxed);
         task.run();
-        for _ in 0..MAX_LIFO_POLLS {
+        let mut streak = 0;
+        while streak < MAX_LIFO_POLLS {
             let Some(next) = self.remotes[index].lifo.take() else {
-                return;
+                break;
             };
+            streak += 1;
             {
                 let mut guard = cx.core.borrow_mut();
                 let core = guard.as_mut().expect("worker core present");
@@ -250,13 +257,16 @@ impl Handle {
             }
             next.run();
         }
-        // Still hot after the streak: queue it behind the others, where thieves see it.
-        if let Some(t) = self.remotes[index].lifo.take() {
-            let guard = cx.core.borrow();
-            let core = guard.as_ref().expect("worker core present");
-            core.run_queue.push(t);
-            drop(guard);
-            self.notify_parked();
+        seq.store(s + 2, Relaxed);
+        if streak == MAX_LIFO_POLLS {
+            // Still hot after the streak: queue it behind the others, where thieves see it.
+            if let Some(t) = self.remotes[index].lifo.take() {
+                let guard = cx.core.borrow();
+                let core = guard.as_ref().expect("worker core present");
+                core.run_queue.push(t);
+                drop(guard);
+                self.notify_parked();
+            }
         }
     }
 
@@ -326,6 +336,12 @@ impl Handle {
         core.stats.unparks += 1;
         core.is_searching = true;
         true
+    }
+
+    /// Whether worker `i`'s LIFO slot or deque holds a task.
+    pub(super) fn has_stealable_work(&self, i: usize) -> bool {
+        let r = &self.remotes[i];
+        !r.steal.is_empty() || !r.lifo.is_empty()
     }
 
     /// Wakes a sleeper if any queue holds work.
