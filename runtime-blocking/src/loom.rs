@@ -13,7 +13,8 @@
 //!   `Condvar::wait_timeout(guard, dur) -> (guard, timed_out)`, by value like std.
 //! - `RwLock::{read, write}` return guards directly.
 //! - `thread::spawn_detached(name, stack_size, f) -> io::Result<()>`, and for tests
-//!   `thread::spawn(f) -> JoinHandle`.
+//!   `thread::spawn(f) -> JoinHandle` (and, under loom only, `thread::yield_now` for
+//!   a model's wait loop).
 //!
 //! # Time under loom
 //!
@@ -75,6 +76,42 @@ pub(crate) mod sync {
                 fetch_order: Ordering,
                 f: impl FnMut(usize) -> Option<usize>,
             ) -> Result<usize, usize> {
+                self.0.fetch_update(set_order, fetch_order, f)
+            }
+        }
+
+        /// `std::sync::atomic::AtomicIsize` (loom's under `runtime_loom`).
+        #[derive(Debug, Default)]
+        #[repr(transparent)]
+        pub(crate) struct AtomicIsize(std::sync::atomic::AtomicIsize);
+
+        impl AtomicIsize {
+            pub(crate) const fn new(value: isize) -> Self {
+                Self(std::sync::atomic::AtomicIsize::new(value))
+            }
+
+            #[inline]
+            pub(crate) fn load(&self, order: Ordering) -> isize {
+                self.0.load(order)
+            }
+
+            #[inline]
+            pub(crate) fn fetch_add(&self, value: isize, order: Ordering) -> isize {
+                self.0.fetch_add(value, order)
+            }
+
+            #[inline]
+            pub(crate) fn fetch_sub(&self, value: isize, order: Ordering) -> isize {
+                self.0.fetch_sub(value, order)
+            }
+
+            #[inline]
+            pub(crate) fn fetch_update(
+                &self,
+                set_order: Ordering,
+                fetch_order: Ordering,
+                f: impl FnMut(isize) -> Option<isize>,
+            ) -> Result<isize, isize> {
                 self.0.fetch_update(set_order, fetch_order, f)
             }
         }
@@ -215,7 +252,7 @@ pub(crate) mod sync {
     use std::time::Duration;
 
     pub(crate) mod atomic {
-        pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        pub(crate) use loom::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
     }
 
     /// A mutex (loom's; parking_lot's outside `runtime_loom`).
@@ -317,6 +354,13 @@ pub(crate) mod thread {
         T: Send + 'static,
     {
         loom::thread::spawn(f)
+    }
+
+    /// Lets other model threads run; a model's wait loop must call it on every
+    /// turn (tests only).
+    #[cfg(test)]
+    pub(crate) fn yield_now() {
+        loom::thread::yield_now();
     }
 
     /// CPUs this process may use, 1 if unknown (the real machine's, under loom too).

@@ -183,7 +183,7 @@ impl ThreadPool {
 
     /// Threads waiting for a job that no submitter has claimed yet.
     pub fn idle_threads(&self) -> usize {
-        self.shared.idle.load(Ordering::Relaxed)
+        self.shared.idle_threads()
     }
 
     /// Jobs queued and not yet taken by a thread.

@@ -10,7 +10,8 @@
 //!   lock. So every submit is wholly before or wholly after the shutdown point.
 //! - `slots` (`num_threads` in the docs): threads allowed to take jobs. Counts
 //!   threads that are running, starting or idle, not those on their way out.
-//! - `idle`: idle registrations a submitter may still claim (see rule 3).
+//! - `idle`: signed balance of threads asking for a job against queued jobs no
+//!   thread has asked for (see rule 3); positive, it counts idle threads.
 //! - `alive`: OS threads not yet finished, what shutdown waits for.
 //!
 //! # Rules
@@ -21,39 +22,57 @@
 //!    dropped with the channel if it is still there when the last `Shared` goes.
 //! 2. **`slots <= max_threads`.** Every increment is a compare-and-swap that checks
 //!    the bound, so no more than `max_threads` jobs ever run at once.
-//! 3. **Idle claims.** A thread that finds the queue empty adds 1 to `idle`,
-//!    waits on the queue, and on waking takes 1 back with a saturating
-//!    read-modify-write; if that found 0, a submitter had claimed it, and it looks
-//!    at the queue again instead of exiting. A submitter, after its push, claims
-//!    an idle thread by taking 1 from `idle` (only if positive) and starts no
-//!    thread: the queue wakes the idle thread, with no lock shared by the two
-//!    beyond the queue's own. Invariant: `idle` is at most the number of threads
-//!    between their increment and their take-back, so a successful claim means
-//!    some thread is waiting on the queue after the push. Every write to `idle` is
-//!    an `AcqRel` RMW, so whoever takes a registration back after a claim
-//!    synchronises with it and sees the claimer's push.
+//! 3. **Idle balance.** `idle` is signed. A thread adds 1 (registers) before
+//!    *every* receive, busy or not, and the job it receives uses that
+//!    registration up. A submitter, after its push, subtracts 1, always: a
+//!    positive previous value means a registered thread had no job yet and will
+//!    take one, so it starts no thread; the queue wakes the waiting thread, with no
+//!    lock shared by the two beyond the queue's own. Each receive is paid for by
+//!    one registration and each push by one decrement, so once the submits in
+//!    progress have made theirs, `idle` is exactly the registered threads minus the
+//!    queued jobs, whoever took which job. (Between a push and its decrement it
+//!    counts one more: the job may already be taken.) `idle_threads` reports
+//!    `idle` clamped at 0.
 //!
-//!    A woken thread may pop the job and take its registration back before the
-//!    submitter claims. The claim then fails, but the submitter finds the queue
-//!    empty (the take-back came after the pop and synchronised with the failed
-//!    claim) and starts nothing. So a thread is started only when no idle thread
-//!    was there *and* a job is still waiting: at most one per submitted job.
+//!    A thread whose wait timed out takes its registration back only while
+//!    `idle > 0` (a compare-and-swap); at `<= 0` a queued job counts on the
+//!    registered threads, and it waits again. Every write to `idle` is an `AcqRel`
+//!    RMW and a submitter pushes before its decrement, so a thread that finds
+//!    `idle <= 0` synchronises with that decrement and sees the push.
+//!
+//!    The decrement must not be conditional. A claim that succeeds only while
+//!    `idle > 0`, paired with a woken thread taking its own registration back,
+//!    loses count: the thread takes the job, runs it and registers again before
+//!    the submitter claims, and the late claim cancels the new registration. The
+//!    thread then waits uncounted for its whole keep-alive, and the next job
+//!    starts a second thread (model
+//!    `loom_idle_count_recovers_when_the_thread_outruns_the_submitter`).
+//!
+//!    A submitter whose decrement found `<= 0` goes on to rule 4 only while a job
+//!    is still queued: an empty queue means a registered thread took its job. So
+//!    a thread is started only when no idle thread was there *and* a job is still
+//!    waiting: at most one per submitted job.
 //! 4. **No stranded job.** A submitter that cannot claim and still sees a job
 //!    queued does an RMW on `slots` after its push: it reserves a slot and starts
 //!    a thread if one is free, else rewrites the same value. (An empty queue means
-//!    its job was already taken.) A thread whose keep-alive expired gives its slot
-//!    back with an RMW *before* it looks at the queue one last time, and if a job
-//!    is there it takes a slot again and stays. These RMWs are `AcqRel` on one
-//!    atomic, so either the submitter saw the slot freed (and starts a thread), or
-//!    the leaving thread synchronised with the submitter's RMW and sees its push.
-//!    If it cannot take a slot again, other threads took the free slots after it
-//!    gave its own back, and each of them looks at the queue before it idles.
+//!    its job was already taken.) A thread whose keep-alive expired, once it has
+//!    its registration back (rule 3), gives its slot back with an RMW *before* it
+//!    looks at the queue one last time, and if a job is there it takes a slot
+//!    again, registers again and stays. These RMWs are `AcqRel` on one atomic, so
+//!    either the submitter saw the slot freed (and starts a thread), or the
+//!    leaving thread synchronised with the submitter's RMW and sees its push. If
+//!    it cannot take a slot again, other threads took the free slots after it
+//!    gave its own back, and each of them registers and receives before it can
+//!    leave.
 //! 5. **Shutdown.** Under the write lock: set `shutdown`, take the sender out.
 //!    Then dropping the sender wakes every thread blocked on the queue, and the
 //!    queue is drained (jobs dropped, counted as cancelled). A thread that receives
 //!    a job after `shutdown` is set drops it unrun. No slot is reserved and no
 //!    `alive` is added after the write lock, so `alive` only falls from there and
-//!    a waiter on `alive == 0` is woken by the thread that brings it to 0.
+//!    a waiter on `alive == 0` is woken by the thread that brings it to 0. The
+//!    drain adds the jobs it dropped back to `idle` (no registration paid for
+//!    them), and a thread that sees the disconnect takes its registration back,
+//!    so `idle` ends at 0.
 //!
 //! Rules 3 and 4 are the loom models in `src/tests/loom_pool.rs`.
 //!
@@ -64,7 +83,7 @@
 //! to the builder's `panic_handler` (the pool never installs a panic hook).
 
 use crate::builder::{Config, ThreadName};
-use crate::loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::loom::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use crate::loom::sync::{Arc, Condvar, Mutex, RwLock};
 use crate::loom::thread;
 use crate::queue::{self, Receiver, RecvError, Sender};
@@ -85,8 +104,9 @@ pub(crate) struct Shared {
     pub(crate) shutdown: AtomicBool,
     /// Threads allowed to take jobs (rule 2).
     slots: AtomicUsize,
-    /// Idle registrations not yet claimed (rule 3).
-    pub(crate) idle: AtomicUsize,
+    /// Registered threads minus queued jobs (rule 3): positive, the idle threads;
+    /// negative, the jobs waiting for a thread.
+    idle: AtomicIsize,
     /// OS threads not yet finished.
     pub(crate) alive: AtomicUsize,
     /// Guards the wait for `alive == 0`.
@@ -112,7 +132,7 @@ impl Shared {
             receiver: rx,
             shutdown: AtomicBool::new(false),
             slots: AtomicUsize::new(min),
-            idle: AtomicUsize::new(0),
+            idle: AtomicIsize::new(0),
             alive: AtomicUsize::new(min),
             exited: Mutex::new(()),
             exited_cv: Condvar::new(),
@@ -168,11 +188,15 @@ impl Shared {
         Ok(())
     }
 
-    /// Takes one idle registration, if there is one (rule 3).
+    /// Pays for a pushed job with one registration; `true` when a registered
+    /// thread had no job yet, so one will take it (rule 3). Always subtracts.
     fn claim_idle(&self) -> bool {
-        self.idle
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1))
-            .is_ok()
+        self.idle.fetch_sub(1, Ordering::AcqRel) > 0
+    }
+
+    /// Threads registered for a job and not matched with a queued one (rule 3).
+    pub(crate) fn idle_threads(&self) -> usize {
+        usize::try_from(self.idle.load(Ordering::Relaxed)).unwrap_or(0)
     }
 
     /// Reserves a slot if fewer than `max_threads` are taken (rule 4). Always a
@@ -236,32 +260,34 @@ impl Shared {
     /// Takes jobs until the queue disconnects or the keep-alive expires. Returns
     /// with this thread's slot already given back.
     fn work(&self, core: bool) {
-        loop {
-            // Busy: take what is queued without registering as idle.
-            match self.receiver.try_recv() {
-                Ok(job) => {
-                    self.run_or_cancel(job);
-                    continue;
-                }
-                Err(RecvError::Disconnected) => break,
-                Err(RecvError::Empty) => {}
-            }
-            // Idle (rule 3).
+        'jobs: loop {
+            // One registration per job received (rule 3); with jobs queued it is
+            // used up at once and the thread never counts as idle.
             self.idle.fetch_add(1, Ordering::AcqRel);
-            let received = if core {
-                self.receiver.recv()
-            } else {
-                self.receiver.recv_timeout(self.config.keep_alive)
-            };
-            let claimed = self.leave_idle();
-            match received {
-                Ok(job) => self.run_or_cancel(job),
-                Err(RecvError::Disconnected) => break,
-                // A submitter counted on us: look at the queue again.
-                Err(RecvError::Empty) if claimed => {}
-                Err(RecvError::Empty) => {
-                    if self.retire() {
-                        return;
+            loop {
+                let received = if core {
+                    self.receiver.recv()
+                } else {
+                    self.receiver.recv_timeout(self.config.keep_alive)
+                };
+                match received {
+                    Ok(job) => {
+                        self.run_or_cancel(job);
+                        continue 'jobs;
+                    }
+                    Err(RecvError::Disconnected) => {
+                        self.idle.fetch_sub(1, Ordering::AcqRel);
+                        break 'jobs;
+                    }
+                    Err(RecvError::Empty) => {
+                        if !self.leave_idle() {
+                            // A queued job counts on us: wait again, still registered.
+                            continue;
+                        }
+                        if self.retire() {
+                            return;
+                        }
+                        continue 'jobs;
                     }
                 }
             }
@@ -269,15 +295,14 @@ impl Shared {
         self.slots.fetch_sub(1, Ordering::AcqRel);
     }
 
-    /// Takes back this thread's idle registration; `true` when a submitter had
-    /// already claimed it (rule 3). Always a read-modify-write.
+    /// Takes back this thread's registration if no queued job counts on it;
+    /// `true` when it did (rule 3). A stale `<= 0` only costs one more wait.
     fn leave_idle(&self) -> bool {
-        let (Ok(prev) | Err(prev)) =
-            self.idle
-                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                    Some(n.saturating_sub(1))
-                });
-        prev == 0
+        self.idle
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n > 0).then(|| n - 1)
+            })
+            .is_ok()
     }
 
     /// Keep-alive expired: gives the slot back, then looks at the queue (rule 4).
@@ -359,6 +384,11 @@ impl Shared {
             self.drop_job(job);
             dropped += 1;
         }
+        // Their submitters paid for them; no registration will (rule 5).
+        self.idle.fetch_add(
+            isize::try_from(dropped).unwrap_or(isize::MAX),
+            Ordering::AcqRel,
+        );
         self.cancelled.fetch_add(dropped, Ordering::AcqRel);
         dropped
     }

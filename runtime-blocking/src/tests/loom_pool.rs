@@ -120,6 +120,41 @@ fn loom_idle_thread_is_claimed_instead_of_spawning() {
     });
 }
 
+/// Rule 3 on the fast path: the woken thread may take the job, run it and ask
+/// for the next one before the job's submitter has done its decrement. That
+/// decrement must pay for the job, not cancel the new registration: once the
+/// submit returned and the job ran, the thread counts as idle again, and the next
+/// job goes to it instead of a new thread. (A claim that could only succeed while
+/// the count was positive cancelled the new registration here, and the thread
+/// waited uncounted for the whole keep-alive: the wait loop below never ends.)
+#[test]
+fn loom_idle_count_recovers_when_the_thread_outruns_the_submitter() {
+    model(|| {
+        let pool = Builder::new()
+            .max_threads(2)
+            .keep_alive(LONG)
+            .build()
+            .unwrap();
+        let probe = Probe::new();
+
+        for round in 1..=2 {
+            pool.execute(probe.job()).unwrap();
+            assert_eq!(probe.wait_resolved(round).runs, round);
+            // Nothing is queued and no submit is in progress: the only thread
+            // comes back and counts as idle, whichever way the race went.
+            while pool.idle_threads() != 1 {
+                thread::yield_now();
+            }
+        }
+        assert_eq!(pool.spawned_threads(), 1, "the idle thread took every job");
+        assert_eq!(pool.shared().slots(), 1);
+
+        let report = pool.shutdown_timeout(LONG);
+        assert!(!report.timed_out());
+        assert_quiet(&pool);
+    });
+}
+
 /// Rule 3 under contention: two submitters, one idle core thread. At most one
 /// claims it; the other starts a thread; both jobs run.
 #[test]
