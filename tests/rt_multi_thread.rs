@@ -118,7 +118,10 @@ fn work_spawned_by_one_task_is_stolen_by_the_other_worker() {
         });
         spawner.await.unwrap();
     });
-    let m = rt.handle().metrics();
+    // Workers publish their counters when they park or exit: shut down to read them all.
+    let handle = rt.handle().clone();
+    drop(rt);
+    let m = handle.metrics();
     let steals = m.worker_steal_count(0) + m.worker_steal_count(1);
     assert!(steals > 0, "no task was stolen: {m:?}");
     assert_eq!(

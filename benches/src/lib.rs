@@ -2,20 +2,24 @@
 //! names and sizes, and the synchronisation the workloads use.
 //!
 //! Every workload is written once, generic over [`Rt`], and run on each runtime through
-//! an adapter that is as thin as the runtime's API allows: [`Ours`] (this workspace's
-//! `runtime`), [`Tokio`] and [`SmolLocal`] (`async_executor::LocalExecutor` run under
-//! `futures_lite::future::block_on`). The workloads signal each other with [`oneshot`] and
-//! [`Latch`], written here on `atomic-waker` so that every runtime moves exactly the same
-//! bytes through exactly the same channel; none of them touches a runtime's own sync types.
+//! an adapter that is as thin as the runtime's API allows, in two flavors:
 //!
-//! Adding the multi-thread flavor later means adding constructors
-//! (`Ours::multi_thread(2)`, `Tokio::multi_thread(2)`) and a `SmolMulti` adapter over a
-//! static `async_executor::Executor` driven by worker threads; the workloads do not change.
+//! | flavor | runtime | tokio | smol |
+//! |---|---|---|---|
+//! | multi-thread, [`WORKERS`] workers | [`Ours::multi_thread`] | [`Tokio::multi_thread`] | [`SmolMulti`] |
+//! | current-thread | [`Ours::current_thread`] | [`Tokio::current_thread`] | [`SmolLocal`] |
+//!
+//! [`SmolMulti`] is an `async_executor::Executor` run by [`WORKERS`] threads, each in
+//! `futures_lite::future::block_on(ex.run(shutdown))`; [`SmolLocal`] is an
+//! `async_executor::LocalExecutor` run under `futures_lite::future::block_on`. The
+//! workloads signal each other with [`oneshot`] and [`Latch`], written here on
+//! `atomic-waker` so that every runtime moves exactly the same bytes through exactly the
+//! same channel; none of them touches a runtime's own sync types.
 //!
 //! ```
 //! use runtime_benches::{Latch, Ours, Rt};
 //!
-//! let rt = Ours::current_thread();
+//! let rt = Ours::multi_thread(2);
 //! let latch = Latch::new(2);
 //! rt.block_on(async {
 //!     for _ in 0..2 {
@@ -28,15 +32,23 @@
 pub mod workloads;
 
 use atomic_waker::AtomicWaker;
+use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::thread;
 
-/// Criterion group prefix of the single-threaded flavor: ids read `scheduler/<case>/<runtime>`.
-pub const GROUP_CURRENT_THREAD: &str = "scheduler";
+/// Criterion group prefix of the multi-thread flavor: ids read `scheduler/<case>/<runtime>`.
+pub const GROUP_MULTI_THREAD: &str = "scheduler";
+/// Criterion group prefix of the single-threaded flavor: ids read
+/// `scheduler_current_thread/<case>/<runtime>`.
+pub const GROUP_CURRENT_THREAD: &str = "scheduler_current_thread";
+
+/// Worker threads of every multi-thread runtime in the benchmarks.
+pub const WORKERS: usize = 2;
 
 /// Function id of this workspace's runtime inside a group.
 pub const ID_RUNTIME: &str = "runtime";
@@ -47,8 +59,15 @@ pub const ID_SMOL: &str = "smol";
 
 /// Case: spawn [`NUM_SPAWN`] tasks from inside a task; each counts a latch down.
 pub const CASE_SPAWN_MANY_LOCAL: &str = "spawn_many_local";
-/// Case: spawn [`NUM_SPAWN`] tasks from outside `block_on`, then await every handle.
+/// Case (current-thread): spawn [`NUM_SPAWN`] tasks from outside `block_on`, then await
+/// every handle.
 pub const CASE_SPAWN_MANY_REMOTE: &str = "spawn_many_remote";
+/// Case (multi-thread): spawn [`NUM_SPAWN`] tasks from outside the runtime while its
+/// workers are idle, then await every handle.
+pub const CASE_SPAWN_MANY_REMOTE_IDLE: &str = "spawn_many_remote_idle";
+/// Case (multi-thread): as [`CASE_SPAWN_MANY_REMOTE_IDLE`], while [`BUSY_TASKS`] tasks keep
+/// the workers busy (each loops: yield, then spin [`BUSY_STALL`]).
+pub const CASE_SPAWN_MANY_REMOTE_BUSY: &str = "spawn_many_remote_busy";
 /// Case: [`YIELD_TASKS`] tasks each yield [`NUM_YIELD`] times.
 pub const CASE_YIELD_MANY: &str = "yield_many";
 /// Case: [`NUM_PINGS`] pairs of tasks bounce one message there and back over [`oneshot`].
@@ -66,6 +85,10 @@ pub const NUM_YIELD: usize = 200;
 pub const NUM_PINGS: usize = 1_000;
 /// Length of the spawn chain.
 pub const CHAIN_DEPTH: usize = 1_000;
+/// Background tasks of the busy case: two per worker, as in tokio's `rt_multi_threaded`.
+pub const BUSY_TASKS: usize = 2 * WORKERS;
+/// CPU time a busy task burns between two yields.
+pub const BUSY_STALL: std::time::Duration = std::time::Duration::from_micros(10);
 
 /// The operations a workload needs from a runtime.
 ///
@@ -130,6 +153,16 @@ impl Ours {
                 .expect("build runtime"),
         )
     }
+
+    /// The multi-thread flavor with `workers` worker threads.
+    pub fn multi_thread(workers: usize) -> Ours {
+        Ours(
+            runtime::Builder::new_multi_thread()
+                .worker_threads(workers)
+                .build()
+                .expect("build runtime"),
+        )
+    }
 }
 
 impl Rt for Ours {
@@ -173,6 +206,16 @@ impl Tokio {
     pub fn current_thread() -> Tokio {
         Tokio(
             tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("build tokio runtime"),
+        )
+    }
+
+    /// tokio's multi-thread flavor with `workers` worker threads.
+    pub fn multi_thread(workers: usize) -> Tokio {
+        Tokio(
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(workers)
                 .build()
                 .expect("build tokio runtime"),
         )
@@ -260,6 +303,166 @@ impl Rt for SmolLocal {
 
     fn yield_now() -> impl Future<Output = ()> + Send {
         futures_lite::future::yield_now()
+    }
+}
+
+thread_local! {
+    /// The [`SmolMulti`] executor this thread runs on or blocks on, if any: set on its
+    /// worker threads and for the length of [`SmolMulti::block_on`], the way tokio and ours
+    /// set their current runtime, so an in-task spawn costs one TLS look-up everywhere.
+    static SMOL_MULTI: RefCell<Option<Arc<async_executor::Executor<'static>>>> =
+        const { RefCell::new(None) };
+}
+
+/// Makes `ex` the thread's [`SmolMulti`] executor until dropped, then restores the
+/// previous one.
+struct EnterSmol(Option<Arc<async_executor::Executor<'static>>>);
+
+impl EnterSmol {
+    fn new(ex: &Arc<async_executor::Executor<'static>>) -> EnterSmol {
+        EnterSmol(SMOL_MULTI.replace(Some(ex.clone())))
+    }
+}
+
+impl Drop for EnterSmol {
+    fn drop(&mut self) {
+        SMOL_MULTI.set(self.0.take());
+    }
+}
+
+/// smol's multi-threaded executor: one `async_executor::Executor` run by worker threads,
+/// each in `futures_lite::future::block_on(ex.run(shutdown))`. `block_on` blocks the
+/// calling thread on the future without running tasks, as tokio's multi-thread
+/// `block_on` does. Dropping it stops and joins the workers, then drops the executor
+/// and every task still in it.
+#[derive(Debug)]
+pub struct SmolMulti {
+    ex: Arc<async_executor::Executor<'static>>,
+    shutdown: Vec<oneshot::Sender>,
+    threads: Vec<thread::JoinHandle<()>>,
+}
+
+impl SmolMulti {
+    /// An executor run by `workers` threads.
+    pub fn new(workers: usize) -> SmolMulti {
+        let ex = Arc::new(async_executor::Executor::new());
+        let mut shutdown = Vec::with_capacity(workers);
+        let mut threads = Vec::with_capacity(workers);
+        for i in 0..workers {
+            let (tx, rx) = oneshot::channel();
+            let ex = ex.clone();
+            let thread = thread::Builder::new()
+                .name(format!("smol-worker-{i}"))
+                .spawn(move || {
+                    let _enter = EnterSmol::new(&ex);
+                    futures_lite::future::block_on(ex.run(rx));
+                })
+                .expect("spawn smol worker");
+            shutdown.push(tx);
+            threads.push(thread);
+        }
+        SmolMulti {
+            ex,
+            shutdown,
+            threads,
+        }
+    }
+}
+
+impl Drop for SmolMulti {
+    fn drop(&mut self) {
+        for tx in self.shutdown.drain(..) {
+            tx.send();
+        }
+        for thread in self.threads.drain(..) {
+            thread.join().expect("smol worker panicked");
+        }
+    }
+}
+
+impl Rt for SmolMulti {
+    type Join<T: Send + 'static> = async_executor::Task<T>;
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _enter = EnterSmol::new(&self.ex);
+        futures_lite::future::block_on(future)
+    }
+
+    fn spawn_remote<F>(&self, future: F) -> Self::Join<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.ex.spawn(future)
+    }
+
+    fn spawn<F>(future: F) -> Self::Join<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        SMOL_MULTI.with_borrow(|ex| {
+            ex.as_ref()
+                .expect("SmolMulti::spawn outside its workers and block_on")
+                .spawn(future)
+        })
+    }
+
+    fn detach<T: Send + 'static>(join: Self::Join<T>) {
+        join.detach();
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send {
+        futures_lite::future::yield_now()
+    }
+}
+
+/// Tasks that keep a runtime's workers busy until dropped: [`BUSY_TASKS`] of them, each
+/// looping over the runtime's `yield_now` and [`BUSY_STALL`] of spinning, as in tokio's
+/// `spawn_many_remote_busy1`. Dropping it stops them and waits until every one has ended.
+#[derive(Debug)]
+pub struct Busy<'a, R: Rt> {
+    rt: &'a R,
+    stop: Arc<AtomicBool>,
+    tasks: Vec<R::Join<()>>,
+}
+
+impl<'a, R: Rt> Busy<'a, R> {
+    /// Spawns the busy tasks onto `rt` from outside it.
+    pub fn start(rt: &'a R) -> Busy<'a, R> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let tasks = (0..BUSY_TASKS)
+            .map(|_| {
+                let stop = stop.clone();
+                rt.spawn_remote(async move {
+                    while !stop.load(Ordering::Relaxed) {
+                        R::yield_now().await;
+                        stall();
+                    }
+                })
+            })
+            .collect();
+        Busy { rt, stop, tasks }
+    }
+}
+
+impl<R: Rt> Drop for Busy<'_, R> {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let tasks = std::mem::take(&mut self.tasks);
+        self.rt.block_on(async {
+            for task in tasks {
+                task.await;
+            }
+        });
+    }
+}
+
+/// Burns [`BUSY_STALL`] of CPU time, letting other threads run meanwhile (tokio's `stall`).
+fn stall() {
+    let start = std::time::Instant::now();
+    while start.elapsed() < BUSY_STALL {
+        thread::yield_now();
     }
 }
 
@@ -361,7 +564,8 @@ impl Latch {
     }
 }
 
-/// Asserts the adapters stay usable from other threads (needed by the multi-thread flavor).
+/// Asserts the workloads' synchronisation is usable from other threads (the multi-thread
+/// flavor needs it).
 const _: () = {
     const fn assert_send<T: Send>() {}
     assert_send::<Latch>();

@@ -2,9 +2,9 @@
 //! `rt_current_thread` and `rt_multi_threaded` benchmarks, with every completion signalled
 //! through this crate's [`Latch`] and [`oneshot`] instead of a runtime's own channels.
 use crate::{
-    oneshot, Latch, Rt, CASE_CHAINED_SPAWN, CASE_PING_PONG, CASE_SPAWN_MANY_LOCAL,
-    CASE_SPAWN_MANY_REMOTE, CASE_YIELD_MANY, CHAIN_DEPTH, NUM_PINGS, NUM_SPAWN, NUM_YIELD,
-    YIELD_TASKS,
+    oneshot, Busy, Latch, Rt, CASE_CHAINED_SPAWN, CASE_PING_PONG, CASE_SPAWN_MANY_LOCAL,
+    CASE_SPAWN_MANY_REMOTE, CASE_SPAWN_MANY_REMOTE_BUSY, CASE_SPAWN_MANY_REMOTE_IDLE,
+    CASE_YIELD_MANY, CHAIN_DEPTH, NUM_PINGS, NUM_SPAWN, NUM_YIELD, YIELD_TASKS,
 };
 
 /// One benchmark case: a name, how many operations one iteration performs, and the
@@ -14,8 +14,16 @@ pub trait Workload {
     const CASE: &'static str;
     /// Operations per iteration (criterion's `Throughput::Elements`).
     const OPS: u64;
+    /// Criterion samples to take (at least one iteration each).
+    const SAMPLES: usize = 100;
     /// Runs one iteration on `rt`.
     fn run<R: Rt>(rt: &R);
+    /// What runs on `rt` beside the iterations: started before the first one, stopped
+    /// when dropped after the last. Nothing, unless the case says otherwise.
+    fn background<R: Rt>(rt: &R) -> Option<Busy<'_, R>> {
+        let _ = rt;
+        None
+    }
 }
 
 /// Spawns [`NUM_SPAWN`] tasks from inside a task; each counts a latch down.
@@ -38,7 +46,22 @@ impl Workload for SpawnManyLocal {
     }
 }
 
-/// Spawns [`NUM_SPAWN`] empty tasks from outside `block_on`, then awaits every handle.
+/// Spawns [`NUM_SPAWN`] empty tasks from outside `block_on`, then awaits every handle in
+/// `block_on`: the body of the three remote-spawn cases.
+fn spawn_many_remote<R: Rt>(rt: &R) {
+    let mut handles = Vec::with_capacity(NUM_SPAWN);
+    for _ in 0..NUM_SPAWN {
+        handles.push(rt.spawn_remote(async {}));
+    }
+    rt.block_on(async {
+        for handle in handles {
+            handle.await;
+        }
+    });
+}
+
+/// Current-thread: spawns [`NUM_SPAWN`] empty tasks from outside `block_on` (nothing runs
+/// them until `block_on`), then awaits every handle.
 #[derive(Debug)]
 pub struct SpawnManyRemote;
 
@@ -47,15 +70,43 @@ impl Workload for SpawnManyRemote {
     const OPS: u64 = NUM_SPAWN as u64;
 
     fn run<R: Rt>(rt: &R) {
-        let mut handles = Vec::with_capacity(NUM_SPAWN);
-        for _ in 0..NUM_SPAWN {
-            handles.push(rt.spawn_remote(async {}));
-        }
-        rt.block_on(async {
-            for handle in handles {
-                handle.await;
-            }
-        });
+        spawn_many_remote(rt);
+    }
+}
+
+/// Multi-thread: spawns [`NUM_SPAWN`] empty tasks from outside onto idle workers (which
+/// start running them at once), then awaits every handle.
+#[derive(Debug)]
+pub struct SpawnManyRemoteIdle;
+
+impl Workload for SpawnManyRemoteIdle {
+    const CASE: &'static str = CASE_SPAWN_MANY_REMOTE_IDLE;
+    const OPS: u64 = NUM_SPAWN as u64;
+
+    fn run<R: Rt>(rt: &R) {
+        spawn_many_remote(rt);
+    }
+}
+
+/// Multi-thread: as [`SpawnManyRemoteIdle`], while [`Busy`] tasks keep every worker busy
+/// yielding and spinning, so the remote spawns compete with tasks that yield (tokio's
+/// `spawn_many_remote_busy1`).
+#[derive(Debug)]
+pub struct SpawnManyRemoteBusy;
+
+impl Workload for SpawnManyRemoteBusy {
+    const CASE: &'static str = CASE_SPAWN_MANY_REMOTE_BUSY;
+    const OPS: u64 = NUM_SPAWN as u64;
+    /// Criterion's minimum: an iteration can take seconds on a runtime that takes the
+    /// remote spawns only every `global_queue_interval` ticks while the busy tasks yield.
+    const SAMPLES: usize = 10;
+
+    fn run<R: Rt>(rt: &R) {
+        spawn_many_remote(rt);
+    }
+
+    fn background<R: Rt>(rt: &R) -> Option<Busy<'_, R>> {
+        Some(Busy::start(rt))
     }
 }
 
@@ -149,20 +200,69 @@ impl Workload for ChainedSpawn {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Ours, SmolLocal, Tokio};
+    use crate::{Ours, SmolLocal, SmolMulti, Tokio, WORKERS};
 
-    fn all<W: Workload>() {
-        W::run(&Ours::current_thread());
-        W::run(&Tokio::current_thread());
-        W::run(&SmolLocal::new());
+    fn once<W: Workload, R: Rt>(rt: &R) {
+        let background = W::background(rt);
+        W::run(rt);
+        W::run(rt);
+        drop(background);
+    }
+
+    fn current_thread<W: Workload>() {
+        once::<W, _>(&Ours::current_thread());
+        once::<W, _>(&Tokio::current_thread());
+        once::<W, _>(&SmolLocal::new());
+    }
+
+    fn multi_thread<W: Workload>() {
+        once::<W, _>(&Ours::multi_thread(WORKERS));
+        once::<W, _>(&Tokio::multi_thread(WORKERS));
+        once::<W, _>(&SmolMulti::new(WORKERS));
     }
 
     #[test]
-    fn every_workload_completes_on_every_runtime() {
-        all::<SpawnManyLocal>();
-        all::<SpawnManyRemote>();
-        all::<YieldMany>();
-        all::<PingPong>();
-        all::<ChainedSpawn>();
+    fn every_current_thread_workload_completes_on_every_runtime() {
+        current_thread::<SpawnManyLocal>();
+        current_thread::<SpawnManyRemote>();
+        current_thread::<YieldMany>();
+        current_thread::<PingPong>();
+        current_thread::<ChainedSpawn>();
+    }
+
+    #[test]
+    fn every_multi_thread_workload_completes_on_every_runtime() {
+        multi_thread::<SpawnManyLocal>();
+        multi_thread::<SpawnManyRemoteIdle>();
+        multi_thread::<SpawnManyRemoteBusy>();
+        multi_thread::<YieldMany>();
+        multi_thread::<PingPong>();
+        multi_thread::<ChainedSpawn>();
+    }
+
+    #[test]
+    fn smol_multi_runs_tasks_on_its_workers_and_drops_leftovers() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+
+        struct CountDrop(Arc<AtomicUsize>);
+        impl Drop for CountDrop {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let rt = SmolMulti::new(WORKERS);
+        let name = rt
+            .block_on(rt.spawn_remote(async { std::thread::current().name().map(str::to_owned) }));
+        assert!(name.is_some_and(|n| n.starts_with("smol-worker-")));
+        let guard = CountDrop(dropped.clone());
+        SmolMulti::detach(rt.spawn_remote(async move {
+            let _guard = guard;
+            std::future::pending::<()>().await;
+        }));
+        drop(rt);
+        assert_eq!(dropped.load(Ordering::Relaxed), 1);
     }
 }
