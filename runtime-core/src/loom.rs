@@ -323,3 +323,24 @@ pub(crate) fn spin_hint() {
     #[cfg(runtime_loom)]
     loom::thread::yield_now();
 }
+
+/// Runs a loom model with the preemption bound from `LOOM_MAX_PREEMPTIONS` (default 2),
+/// and reports how many interleavings it explored.
+#[cfg(all(test, runtime_loom))]
+pub(crate) fn model(f: impl Fn() + Sync + Send + 'static) {
+    let mut b = loom::model::Builder::new();
+    if b.preemption_bound.is_none() {
+        b.preemption_bound = Some(2);
+    }
+    // A plain std counter, outside the model.
+    let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let r = runs.clone();
+    b.check(move || {
+        r.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        f()
+    });
+    eprintln!(
+        "loom: {} interleavings explored",
+        runs.load(std::sync::atomic::Ordering::Relaxed)
+    );
+}

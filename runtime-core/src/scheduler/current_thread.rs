@@ -126,7 +126,7 @@ impl Handle {
                     waiters.push(unpark.clone());
                 }
             }
-            let waker = Waker::from(std::sync::Arc::new(ThreadWaker(unpark)));
+            let waker = unpark.into_waker();
             let mut cx = Context::from_waker(&waker);
             if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
                 return v;
@@ -193,27 +193,8 @@ impl Schedule for Arc<Handle> {
             return Err(f);
         }
         // A closed registry cancels the task at once, and dropping `CallSoon` runs it.
-        drop(Handle::spawn(
-            self,
-            CallSoonTask(Some(f)),
-            Id::next(),
-            None,
-            |_| {},
-        ));
+        drop(Handle::spawn(self, f.into_task(), Id::next(), None, |_| {}));
         Ok(())
-    }
-}
-
-/// A task that runs one done callback.
-struct CallSoonTask(Option<CallSoon>);
-
-impl Future for CallSoonTask {
-    type Output = ();
-    fn poll(mut self: std::pin::Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
-        if let Some(f) = self.0.take() {
-            f.run();
-        }
-        Poll::Ready(())
     }
 }
 
@@ -314,14 +295,5 @@ impl Wake for MainWaker {
     fn wake_by_ref(self: &std::sync::Arc<Self>) {
         self.0.woken.store(true, Release);
         self.0.unpark.unpark();
-    }
-}
-
-/// Wakes a thread waiting in `block_on` for the core.
-struct ThreadWaker(UnparkThread);
-
-impl Wake for ThreadWaker {
-    fn wake(self: std::sync::Arc<Self>) {
-        self.0.unpark();
     }
 }

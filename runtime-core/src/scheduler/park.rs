@@ -145,6 +145,11 @@ impl Inner {
 }
 
 impl UnparkThread {
+    /// A `Waker` that unparks this thread.
+    pub(crate) fn into_waker(self) -> std::task::Waker {
+        std::task::Waker::from(std::sync::Arc::new(ThreadWaker(self)))
+    }
+
     /// Whether both handles wake the same parker.
     pub(crate) fn same_as(&self, other: &UnparkThread) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
@@ -154,5 +159,17 @@ impl UnparkThread {
 impl Unpark for UnparkThread {
     fn unpark(&self) {
         self.inner.unpark();
+    }
+}
+
+/// Wakes a parked thread (a thread in `block_on`).
+struct ThreadWaker(UnparkThread);
+
+impl std::task::Wake for ThreadWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.unpark();
+    }
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.0.unpark();
     }
 }

@@ -131,6 +131,29 @@ impl CallSoon {
     }
 }
 
+impl CallSoon {
+    /// A future that runs the callback when first polled (or when dropped unpolled).
+    pub(crate) fn into_task(self) -> CallSoonTask {
+        CallSoonTask(Some(self))
+    }
+}
+
+/// The task a scheduler spawns for [`CallSoon`] (asyncio's `call_soon`).
+pub(crate) struct CallSoonTask(Option<CallSoon>);
+
+impl std::future::Future for CallSoonTask {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if let Some(f) = self.0.take() {
+            f.run();
+        }
+        std::task::Poll::Ready(())
+    }
+}
+
 impl Drop for CallSoon {
     fn drop(&mut self) {
         if let Some(cb) = self.cb.take() {

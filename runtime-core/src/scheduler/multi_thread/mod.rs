@@ -26,7 +26,7 @@ mod worker;
 mod tests;
 
 use super::context;
-use super::park::{Park, ParkThread, Unpark, UnparkThread};
+use super::park::{Park, ParkThread};
 use super::Config;
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
 use crate::loom::sync::{Arc, Condvar, Mutex};
@@ -40,7 +40,7 @@ use queue::{Inject, Stealer};
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::pin;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll};
 use worker::{Core, LifoSlot};
 
 type Notified = task::Notified<Arc<Handle>>;
@@ -66,6 +66,18 @@ struct Remote {
     steal: Stealer<Notified>,
     lifo: LifoSlot<Arc<Handle>>,
     unpark: Unparker,
+}
+
+/// Why a task is being scheduled; decides where it goes on a worker.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    /// Woken by the running task: the LIFO slot.
+    Wake,
+    /// Newly spawned: the back of the deque.
+    Spawn,
+    /// Woke itself (`yield_now`, an exhausted budget): deferred until the worker has
+    /// nothing else to do, behind remote work too.
+    Yield,
 }
 
 /// Per-worker counters, written only by their worker (on its own cache line).
@@ -175,7 +187,7 @@ impl Handle {
         let (join, notified) = task::spawn_into(&me.owned, future, me.clone(), id, name);
         if let Some(notified) = notified {
             before_schedule(&join);
-            me.schedule_task(notified, true);
+            me.schedule_task(notified, Kind::Spawn);
         }
         join
     }
@@ -184,7 +196,7 @@ impl Handle {
     pub(crate) fn block_on<F: Future>(_me: &Arc<Handle>, future: F) -> F::Output {
         let mut future = pin!(future);
         let mut park = ParkThread::new();
-        let waker = Waker::from(std::sync::Arc::new(ThreadWaker(park.unpark())));
+        let waker = park.unpark().into_waker();
         let mut cx = Context::from_waker(&waker);
         loop {
             if let Poll::Ready(v) = task::coop::with_budget(|| future.as_mut().poll(&mut cx)) {
@@ -196,7 +208,7 @@ impl Handle {
 
     /// Schedules from this thread: locally on a worker of this runtime, else through the
     /// injector.
-    fn schedule_task(&self, task: Notified, is_yield: bool) {
+    fn schedule_task(&self, task: Notified, kind: Kind) {
         let cx = context::scheduler_for(self as *const Handle as *const ()) as *const WorkerCx;
         if !cx.is_null() {
             // SAFETY: a pointer registered for this handle is the `WorkerCx` on the stack
@@ -204,7 +216,7 @@ impl Handle {
             let cx = unsafe { &*cx };
             if let Ok(mut guard) = cx.core.try_borrow_mut() {
                 if let Some(core) = guard.as_mut() {
-                    self.schedule_local(core, task, is_yield);
+                    self.schedule_local(core, task, kind);
                     return;
                 }
             }
@@ -259,38 +271,19 @@ impl Schedule for Arc<Handle> {
     }
 
     fn schedule(&self, task: Notified) {
-        self.schedule_task(task, false);
+        self.schedule_task(task, Kind::Wake);
     }
 
     fn yield_now(&self, task: Notified) {
-        self.schedule_task(task, true);
+        self.schedule_task(task, Kind::Yield);
     }
 
     fn call_soon(&self, f: CallSoon) -> Result<(), CallSoon> {
         if self.owned.is_closed() {
             return Err(f);
         }
-        drop(Handle::spawn(
-            self,
-            CallSoonTask(Some(f)),
-            Id::next(),
-            None,
-            |_| {},
-        ));
+        drop(Handle::spawn(self, f.into_task(), Id::next(), None, |_| {}));
         Ok(())
-    }
-}
-
-/// A task that runs one done callback.
-struct CallSoonTask(Option<CallSoon>);
-
-impl Future for CallSoonTask {
-    type Output = ();
-    fn poll(mut self: std::pin::Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
-        if let Some(f) = self.0.take() {
-            f.run();
-        }
-        Poll::Ready(())
     }
 }
 
@@ -317,6 +310,7 @@ fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
     if let Some(mut core) = core {
         handle.publish_stats(&mut core);
         drop(handle.remotes[index].lifo.take());
+        core.deferred.clear();
         while let Some(t) = core.run_queue.pop() {
             drop(t);
         }
@@ -356,17 +350,5 @@ fn monitor_main(handle: Arc<Handle>) {
                 handle.notify_parked();
             }
         }
-    }
-}
-
-/// Wakes a thread blocked in `block_on`.
-struct ThreadWaker(UnparkThread);
-
-impl Wake for ThreadWaker {
-    fn wake(self: std::sync::Arc<Self>) {
-        self.0.unpark();
-    }
-    fn wake_by_ref(self: &std::sync::Arc<Self>) {
-        self.0.unpark();
     }
 }

@@ -75,7 +75,8 @@ impl<T> Inject<T> {
         self.queue.len()
     }
 
-    /// Takes one task.
+    /// Takes one task (workers take batches; the loom models take one at a time).
+    #[allow(dead_code)]
     pub(crate) fn pop(&self) -> Option<T> {
         loop {
             match self.queue.steal() {

@@ -13,7 +13,7 @@
 //! `event_interval` ticks it polls the driver without blocking and publishes its metrics.
 use super::park::Parker;
 use super::queue::{Steal, Worker};
-use super::{Handle, Notified, WorkerCx};
+use super::{Handle, Kind, Notified, WorkerCx};
 use crate::loom::sync::atomic::{
     AtomicPtr,
     Ordering::{AcqRel, Acquire, Relaxed},
@@ -31,6 +31,8 @@ pub(super) const MAX_LIFO_POLLS: usize = 3;
 pub(crate) struct Core {
     pub(super) index: usize,
     pub(super) run_queue: Worker<Notified>,
+    /// Tasks that yielded, run once nothing else is ready (or at maintenance).
+    pub(super) deferred: std::collections::VecDeque<Notified>,
     pub(super) is_searching: bool,
     tick: u32,
     rand: FastRand,
@@ -101,6 +103,7 @@ impl Core {
         Box::new(Core {
             index,
             run_queue: Worker::new_fifo(),
+            deferred: std::collections::VecDeque::new(),
             is_searching: false,
             tick: 0,
             rand: FastRand::new(seed),
@@ -110,7 +113,20 @@ impl Core {
     }
 
     fn has_local_work(&self, handle: &Handle) -> bool {
-        !self.run_queue.is_empty() || !handle.remotes[self.index].lifo.is_empty()
+        !self.run_queue.is_empty()
+            || !self.deferred.is_empty()
+            || !handle.remotes[self.index].lifo.is_empty()
+    }
+
+    /// Moves the yielded tasks to the back of the deque (where thieves can see them).
+    fn flush_deferred(&mut self) -> bool {
+        if self.deferred.is_empty() {
+            return false;
+        }
+        while let Some(t) = self.deferred.pop_front() {
+            self.run_queue.push(t);
+        }
+        true
     }
 }
 
@@ -146,6 +162,10 @@ impl Handle {
     }
 
     fn maintenance(&self, core: &mut Core) {
+        // Yielded tasks wait at most one maintenance interval.
+        if core.flush_deferred() {
+            self.notify_parked();
+        }
         self.publish_stats(core);
         core.park.poll_driver();
     }
@@ -165,8 +185,9 @@ impl Handle {
     }
 
     fn next_task(&self, core: &mut Core) -> Option<Notified> {
-        if core.tick % self.config.global_queue_interval == 0 {
-            if let Some(t) = self.inject.pop() {
+        if core.tick % self.config.global_queue_interval == 0 && !self.inject.is_empty() {
+            // A batch, not one: remote work keeps pace with a busy local queue.
+            if let Some(t) = self.inject.pop_batch_into(&core.run_queue) {
                 return Some(t);
             }
         }
@@ -176,10 +197,14 @@ impl Handle {
         if let Some(t) = self.remotes[core.index].lifo.take() {
             return Some(t);
         }
-        if self.inject.is_empty() {
-            return None;
+        if !self.inject.is_empty() {
+            if let Some(t) = self.inject.pop_batch_into(&core.run_queue) {
+                return Some(t);
+            }
         }
-        self.inject.pop_batch_into(&core.run_queue)
+        // Nothing else is ready here: the tasks that yielded go next, oldest first.
+        // (They become stealable at the next maintenance.)
+        core.deferred.pop_front()
     }
 
     /// Steals a batch from a random victim, then tries the injector.
@@ -271,15 +296,21 @@ impl Handle {
     }
 
     /// Schedules `task` on the worker running on this thread.
-    pub(super) fn schedule_local(&self, core: &mut Core, task: Notified, is_yield: bool) {
-        if !is_yield {
-            match self.remotes[core.index].lifo.put(task) {
+    pub(super) fn schedule_local(&self, core: &mut Core, task: Notified, kind: Kind) {
+        match kind {
+            Kind::Wake => match self.remotes[core.index].lifo.put(task) {
                 // Nothing displaced: the woken task runs next on this worker.
                 None => return,
                 Some(prev) => core.run_queue.push(prev),
+            },
+            Kind::Spawn => core.run_queue.push(task),
+            Kind::Yield => {
+                // Tasks that yield always have more to do; if they went straight back
+                // into the deque, a few of them would keep it non-empty forever and the
+                // injector would only be served every `global_queue_interval` ticks.
+                core.deferred.push_back(task);
+                return;
             }
-        } else {
-            core.run_queue.push(task);
         }
         if !core.is_searching {
             self.notify_parked();

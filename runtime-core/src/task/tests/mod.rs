@@ -15,25 +15,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Wake, Waker};
 
-/// Runs `f` under loom with the preemption bound from `LOOM_MAX_PREEMPTIONS`.
-pub(super) fn model(f: impl Fn() + Sync + Send + 'static) {
-    let mut b = loom::model::Builder::new();
-    if b.preemption_bound.is_none() {
-        b.preemption_bound = Some(2);
-    }
-    // A plain std counter (outside the model) of how many interleavings loom explored.
-    #[allow(clippy::disallowed_types)]
-    let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let r = runs.clone();
-    b.check(move || {
-        r.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        f()
-    });
-    eprintln!(
-        "loom: {} interleavings explored",
-        runs.load(std::sync::atomic::Ordering::Relaxed)
-    );
-}
+pub(super) use crate::loom::model;
 
 /// A scheduler that only queues; the model decides who runs what.
 pub(super) struct TestSched {

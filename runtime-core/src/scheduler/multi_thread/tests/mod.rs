@@ -13,24 +13,7 @@ use crate::task::{self, Id, JoinHandle, Notified, Schedule, Task};
 use std::collections::VecDeque;
 use std::future::Future;
 
-/// Runs `f` under loom with the preemption bound from `LOOM_MAX_PREEMPTIONS` (default 2).
-pub(super) fn model(f: impl Fn() + Sync + Send + 'static) {
-    let mut b = loom::model::Builder::new();
-    if b.preemption_bound.is_none() {
-        b.preemption_bound = Some(2);
-    }
-    #[allow(clippy::disallowed_types)]
-    let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let r = runs.clone();
-    b.check(move || {
-        r.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        f()
-    });
-    eprintln!(
-        "loom: {} interleavings explored",
-        runs.load(std::sync::atomic::Ordering::Relaxed)
-    );
-}
+pub(super) use crate::loom::model;
 
 /// A scheduler whose queue the model drains by hand.
 pub(super) struct Sched {
