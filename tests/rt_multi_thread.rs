@@ -439,3 +439,37 @@ fn a_task_in_the_lifo_slot_of_a_blocked_worker_still_runs() {
         receiver.await.unwrap();
     });
 }
+
+#[test]
+fn shutdown_background_cancels_tasks_on_the_workers() {
+    let rt = mt(2);
+    let drops = support::DropCounter::new();
+    let h = rt.spawn(drops.pending::<()>());
+    let blocker = rt.spawn(async {
+        // Keeps one worker busy past the shutdown call.
+        std::thread::sleep(Duration::from_millis(100));
+    });
+    std::thread::sleep(Duration::from_millis(20));
+    let me = std::thread::current().id();
+    let start = Instant::now();
+    rt.shutdown_background();
+    assert!(
+        start.elapsed() < Duration::from_millis(80),
+        "shutdown_background waited"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while drops.count() == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the pending task was never dropped"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(drops.count(), 1);
+    assert!(
+        !drops.threads().contains(&me),
+        "a future was dropped on the caller's thread"
+    );
+    assert!(support::block_on_std(h).unwrap_err().is_cancelled());
+    let _ = support::block_on_std(blocker);
+}

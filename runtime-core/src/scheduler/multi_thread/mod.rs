@@ -28,7 +28,7 @@ mod tests;
 use super::context;
 use super::park::{Park, ParkThread};
 use super::Config;
-use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
+use crate::loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*};
 use crate::loom::sync::{Arc, Condvar, Mutex};
 use crate::task::callbacks::CallSoon;
 use crate::task::list::OwnedTasks;
@@ -52,6 +52,8 @@ pub(crate) struct Handle {
     idle: Idle,
     pub(crate) owned: OwnedTasks<Arc<Handle>>,
     shutdown: AtomicBool,
+    /// Worker threads still running; the last one to exit closes the injector.
+    alive: AtomicUsize,
     pub(crate) metrics: Box<[CachePadded<WorkerMetrics>]>,
     pub(crate) remote_schedules: AtomicU64,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
@@ -123,6 +125,7 @@ impl Handle {
             idle: Idle::new(workers),
             owned: OwnedTasks::new(workers * 4),
             shutdown: AtomicBool::new(false),
+            alive: AtomicUsize::new(0),
             metrics: (0..workers).map(|_| CachePadded::default()).collect(),
             remote_schedules: AtomicU64::new(0),
             threads: Mutex::new(Vec::with_capacity(workers + 1)),
@@ -133,12 +136,14 @@ impl Handle {
         for core in cores {
             let h = handle.clone();
             let name = (handle.config.thread_name)();
+            handle.alive.fetch_add(1, SeqCst);
             let spawned = std::thread::Builder::new()
                 .name(name)
                 .spawn(move || worker_main(h, core));
             match spawned {
                 Ok(t) => handle.threads.lock().push(t),
                 Err(e) => {
+                    handle.alive.fetch_sub(1, SeqCst);
                     Handle::shutdown(&handle, None);
                     return Err(e);
                 }
@@ -259,9 +264,14 @@ impl Handle {
                 }
             }
         }
-        // Workers cancelled every task; drop the references still queued remotely.
-        me.owned.close_and_shutdown_all();
-        me.inject.close();
+        // Once every worker is gone (they cancelled every task they could reach), drop
+        // the references still queued remotely. Workers still running past a timeout do
+        // this themselves when they exit, so futures are never dropped on this thread
+        // while a worker could still run them.
+        if me.alive.load(SeqCst) == 0 {
+            me.owned.close_and_shutdown_all();
+            me.inject.close();
+        }
     }
 }
 
@@ -317,6 +327,10 @@ fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
     }
     if let Some(f) = &handle.config.on_thread_stop {
         f();
+    }
+    if handle.alive.fetch_sub(1, SeqCst) == 1 {
+        // The last worker out: nothing will pop the injector again.
+        handle.inject.close();
     }
 }
 
