@@ -1,22 +1,26 @@
-//! Time for the `runtime` async runtime: a [`Clock`] that is real or paused, and
-//! the runtime's [`Instant`].
+//! Time for the `runtime` async runtime: a [`Clock`] that is real or paused, the
+//! runtime's [`Instant`], and its timers: a hierarchical timing [`Wheel`] per
+//! worker, gathered in [`Timers`], each timer held by a [`Registration`].
 //!
 //! # Where it sits
 //!
 //! A leaf of the workspace: it depends on no other `runtime` crate. `runtime-core`
-//! owns one [`Clock`] per runtime (paused when built with `start_paused(true)`)
-//! and the facade re-exports [`Instant`] as `runtime::time::Instant`.
+//! owns one [`Clock`] and one [`Timers`] per runtime (the clock paused when built
+//! with `start_paused(true)`); its parking worker sleeps until
+//! [`Timers::next_deadline`] and then calls [`Timers::process`]. The facade
+//! re-exports [`Instant`] as `runtime::time::Instant`.
 //!
 //! ```text
 //! runtime ─ runtime-core ─┬─ runtime-timer     (this crate)
 //!                         └─ runtime-blocking
 //! ```
 //!
-//! The timing wheel (hierarchical, after Varghese & Lauck, "Hashed and
-//! Hierarchical Timing Wheels", 1987), `Sleep`, `Timeout` and `Interval`, and the
-//! thread-local handle through which [`Instant::now`] will find the current
-//! runtime's clock arrive in a later change; until then [`Instant::now`] reads the
-//! real clock.
+//! The wheel is hierarchical, after Varghese & Lauck, "Hashed and Hierarchical
+//! Timing Wheels" (1987): see [`wheel`] for its levels, cascade and horizon, and
+//! [`Timers`] for the sharding and the lock-free firing protocol. `Sleep`,
+//! `Timeout` and `Interval`, and the thread-local handle through which
+//! [`Instant::now`] will find the current runtime's clock, arrive when core wires
+//! the timers in; until then [`Instant::now`] reads the real clock.
 //!
 //! # Example
 //!
@@ -35,12 +39,17 @@
 #![forbid(unsafe_code)]
 
 mod clock;
+mod entry;
 mod error;
 mod instant;
 mod loom;
+mod timers;
+pub mod wheel;
 
 #[cfg(all(test, runtime_loom))]
 mod tests;
 
 pub use clock::Clock;
 pub use instant::Instant;
+pub use timers::{Registration, ShutdownError, Timers};
+pub use wheel::{Key, Wheel};

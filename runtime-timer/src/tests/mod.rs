@@ -1,3 +1,4 @@
-//! Loom models of the clock (cfg `runtime_loom`; names start with `loom_`).
+//! Loom models (cfg `runtime_loom`; names start with `loom_`).
 
 mod loom_clock;
+mod loom_timers;

@@ -138,7 +138,7 @@ impl Handle {
                 let mut guard = cx.core.borrow_mut();
                 let core = guard.as_mut().expect("worker core present");
                 core.tick = core.tick.wrapping_add(1);
-                if core.tick % self.config.event_interval == 0 {
+                if core.tick.is_multiple_of(self.config.event_interval) {
                     self.maintenance(core);
                     if self.is_shutdown() {
                         return;
@@ -185,7 +185,7 @@ impl Handle {
     }
 
     fn next_task(&self, core: &mut Core) -> Option<Notified> {
-        if core.tick % self.config.global_queue_interval == 0 && !self.inject.is_empty() {
+        if core.tick.is_multiple_of(self.config.global_queue_interval) && !self.inject.is_empty() {
             // A batch, not one: remote work keeps pace with a busy local queue.
             if let Some(t) = self.inject.pop_batch_into(&core.run_queue) {
                 return Some(t);
