@@ -46,13 +46,27 @@ impl Builder {
         }
     }
 
-    /// A runtime that runs every task on the thread that calls `block_on`.
+    /// A runtime that runs every task on the thread that calls `block_on` (one asyncio
+    /// event loop).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let h = rt.spawn(async { std::thread::current().id() });
+    /// assert_eq!(rt.block_on(h).unwrap(), std::thread::current().id());
+    /// ```
     pub fn new_current_thread() -> Builder {
         Builder::new(Kind::CurrentThread)
     }
 
     /// A runtime with a pool of worker threads that steal work from each other (the
     /// default flavor).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let h = rt.spawn(async { std::thread::current().id() });
+    /// // Tasks run on the workers, not on the thread blocked in `block_on`.
+    /// assert_ne!(rt.block_on(h).unwrap(), std::thread::current().id());
+    /// ```
     pub fn new_multi_thread() -> Builder {
         Builder::new(Kind::MultiThread)
     }
@@ -73,6 +87,16 @@ impl Builder {
     }
 
     /// The name of the threads the runtime starts.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .thread_name("svc-worker")
+    ///     .build()
+    ///     .unwrap();
+    /// let h = rt.spawn(async { std::thread::current().name().map(String::from) });
+    /// assert_eq!(rt.block_on(h).unwrap().as_deref(), Some("svc-worker"));
+    /// ```
     pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Self {
         let name: String = name.into();
         self.thread_name = Arc::new(move || name.clone());
@@ -80,6 +104,18 @@ impl Builder {
     }
 
     /// A function that names each thread the runtime starts.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// let next = AtomicUsize::new(0);
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .thread_name_fn(move || format!("svc-{}", next.fetch_add(1, Ordering::Relaxed)))
+    ///     .build()
+    ///     .unwrap();
+    /// let h = rt.spawn(async { std::thread::current().name().unwrap().to_string() });
+    /// assert!(rt.block_on(h).unwrap().starts_with("svc-"));
+    /// ```
     pub fn thread_name_fn<F>(&mut self, f: F) -> &mut Self
     where
         F: Fn() -> String + Send + Sync + 'static,
@@ -89,6 +125,18 @@ impl Builder {
     }
 
     /// Runs `f` on each thread the runtime starts, before it runs anything else.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    /// static STARTED: AtomicUsize = AtomicUsize::new(0);
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .on_thread_start(|| { STARTED.fetch_add(1, SeqCst); })
+    ///     .build()
+    ///     .unwrap();
+    /// drop(rt); // waits for the workers to exit
+    /// assert_eq!(STARTED.load(SeqCst), 2);
+    /// ```
     pub fn on_thread_start<F>(&mut self, f: F) -> &mut Self
     where
         F: Fn() + Send + Sync + 'static,
@@ -98,6 +146,18 @@ impl Builder {
     }
 
     /// Runs `f` on each thread the runtime started, just before it exits.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    /// static STOPPED: AtomicUsize = AtomicUsize::new(0);
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .on_thread_stop(|| { STOPPED.fetch_add(1, SeqCst); })
+    ///     .build()
+    ///     .unwrap();
+    /// drop(rt); // waits for the workers to exit
+    /// assert_eq!(STOPPED.load(SeqCst), 2);
+    /// ```
     pub fn on_thread_stop<F>(&mut self, f: F) -> &mut Self
     where
         F: Fn() + Send + Sync + 'static,
@@ -108,6 +168,16 @@ impl Builder {
 
     /// How many task polls between two checks of the queue of remotely scheduled tasks
     /// (default 61). `0` makes [`build`](Builder::build) fail.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread()
+    ///     .global_queue_interval(31)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 7 }), 7);
+    /// let err = runtime::Builder::new_current_thread().global_queue_interval(0).build();
+    /// assert_eq!(err.unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
     pub fn global_queue_interval(&mut self, n: u32) -> &mut Self {
         self.global_queue_interval = n;
         self
@@ -115,6 +185,16 @@ impl Builder {
 
     /// How many task polls between two non-blocking polls of the driver (default 61).
     /// `0` makes [`build`](Builder::build) fail.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread()
+    ///     .event_interval(31)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 7 }), 7);
+    /// let err = runtime::Builder::new_current_thread().event_interval(0).build();
+    /// assert_eq!(err.unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
     pub fn event_interval(&mut self, n: u32) -> &mut Self {
         self.event_interval = n;
         self
@@ -122,6 +202,14 @@ impl Builder {
 
     /// Starts the runtime with its clock paused (for tests). Not available in this
     /// version: `build()` then returns an `Unsupported` error.
+    ///
+    /// ```
+    /// let err = runtime::Builder::new_current_thread()
+    ///     .start_paused(true)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::Unsupported);
+    /// ```
     pub fn start_paused(&mut self, paused: bool) -> &mut Self {
         self.start_paused = paused;
         self
@@ -132,6 +220,13 @@ impl Builder {
     /// # Errors
     /// `InvalidInput` for `worker_threads(0)` or a zero interval; `Unsupported` for a
     /// flavor or feature this version does not have.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// assert_eq!(rt.block_on(rt.spawn(async { 2 + 2 })).unwrap(), 4);
+    /// let err = runtime::Builder::new_multi_thread().worker_threads(0).build();
+    /// assert_eq!(err.unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
     pub fn build(&mut self) -> io::Result<Runtime> {
         if self.worker_threads == Some(0) {
             return Err(io::Error::new(

@@ -21,7 +21,16 @@ pub struct Handle {
 }
 
 impl Handle {
-    /// The runtime this code runs on.
+    /// The runtime this code runs on (asyncio's `get_running_loop()`).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async {
+    ///     let handle = runtime::Handle::current();
+    ///     assert!(handle.ptr_eq(rt.handle()));
+    ///     assert_eq!(handle.spawn(async { 3 }).await.unwrap(), 3);
+    /// });
+    /// ```
     ///
     /// # Panics
     /// Outside a runtime; see [`try_current`](Handle::try_current).
@@ -34,6 +43,12 @@ impl Handle {
     }
 
     /// The runtime this code runs on, or an error outside a runtime.
+    ///
+    /// ```
+    /// assert!(runtime::Handle::try_current().is_err());
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async { assert!(runtime::Handle::try_current().is_ok()) });
+    /// ```
     pub fn try_current() -> Result<Handle, TryCurrentError> {
         context::current()
             .map(|inner| Handle { inner })
@@ -60,6 +75,16 @@ impl Handle {
     ///
     /// On a runtime that has shut down, the future is dropped at once and the handle
     /// yields a cancelled [`JoinError`](crate::JoinError).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let handle = rt.handle().clone();
+    /// assert_eq!(rt.block_on(handle.spawn(async { 1 })).unwrap(), 1);
+    /// drop(rt); // shut down
+    /// let late = handle.spawn(async { 2 });
+    /// let other = runtime::Builder::new_current_thread().build().unwrap();
+    /// assert!(other.block_on(late).unwrap_err().is_cancelled());
+    /// ```
     #[track_caller]
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
@@ -70,11 +95,25 @@ impl Handle {
     }
 
     /// Runtime counters.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let metrics = rt.handle().metrics();
+    /// assert_eq!(metrics.num_workers(), 2);
+    /// ```
     pub fn metrics(&self) -> RuntimeMetrics {
         RuntimeMetrics::new(self.clone())
     }
 
     /// Whether both handles refer to the same runtime.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let other = runtime::Builder::new_current_thread().build().unwrap();
+    /// let handle = rt.handle().clone();
+    /// assert!(handle.ptr_eq(rt.handle()));
+    /// assert!(!handle.ptr_eq(other.handle()));
+    /// ```
     pub fn ptr_eq(&self, other: &Handle) -> bool {
         self.inner.ptr_eq(&other.inner)
     }
@@ -89,6 +128,15 @@ impl fmt::Debug for Handle {
 }
 
 /// Keeps a runtime current on this thread; see [`Handle::enter`].
+///
+/// ```
+/// let rt = runtime::Builder::new_current_thread().build().unwrap();
+/// {
+///     let _guard = rt.enter();
+///     assert!(runtime::Handle::try_current().is_ok());
+/// }
+/// assert!(runtime::Handle::try_current().is_err()); // the guard dropped
+/// ```
 #[must_use = "the runtime stays current only while the guard is alive"]
 pub struct EnterGuard<'a> {
     _guard: context::SetCurrentGuard,
@@ -103,6 +151,11 @@ impl fmt::Debug for EnterGuard<'_> {
 }
 
 /// [`Handle::try_current`] found no runtime.
+///
+/// ```
+/// let err = runtime::Handle::try_current().unwrap_err();
+/// assert!(err.to_string().contains("no runtime"));
+/// ```
 #[derive(Debug)]
 pub struct TryCurrentError(());
 

@@ -24,6 +24,13 @@ impl RuntimeMetrics {
     }
 
     /// Threads that run tasks (1 for the current-thread runtime).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// assert_eq!(rt.handle().metrics().num_workers(), 2);
+    /// let ct = runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(ct.handle().metrics().num_workers(), 1);
+    /// ```
     pub fn num_workers(&self) -> usize {
         match &self.handle.inner {
             scheduler::Handle::CurrentThread(_) => 1,
@@ -32,11 +39,28 @@ impl RuntimeMetrics {
     }
 
     /// Tasks spawned and not yet finished.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let h = rt.spawn(std::future::pending::<()>());
+    /// assert_eq!(rt.handle().metrics().num_alive_tasks(), 1);
+    /// h.abort();
+    /// assert!(rt.block_on(h).unwrap_err().is_cancelled());
+    /// assert_eq!(rt.handle().metrics().num_alive_tasks(), 0);
+    /// ```
     pub fn num_alive_tasks(&self) -> usize {
         self.handle.inner.num_alive_tasks()
     }
 
     /// Tasks waiting in the queue of remotely scheduled tasks.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let h = rt.spawn(async {}); // spawned from outside: queued remotely
+    /// assert_eq!(rt.handle().metrics().injection_queue_depth(), 1);
+    /// rt.block_on(h).unwrap();
+    /// assert_eq!(rt.handle().metrics().injection_queue_depth(), 0);
+    /// ```
     pub fn injection_queue_depth(&self) -> usize {
         match &self.handle.inner {
             scheduler::Handle::CurrentThread(h) => h.injection_queue_depth(),
@@ -46,6 +70,16 @@ impl RuntimeMetrics {
 
     /// Task polls by worker `worker` (published at least every `event_interval` polls
     /// and whenever the worker parks).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async {
+    ///     for _ in 0..3 {
+    ///         runtime::spawn(async {}).await.unwrap();
+    ///     }
+    /// });
+    /// assert_eq!(rt.handle().metrics().worker_poll_count(0), 3);
+    /// ```
     #[track_caller]
     pub fn worker_poll_count(&self, worker: usize) -> u64 {
         self.check(worker);
@@ -56,6 +90,15 @@ impl RuntimeMetrics {
     }
 
     /// Times worker `worker` went to sleep for lack of work.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let m = rt.handle().metrics();
+    /// rt.block_on(async { runtime::spawn(async {}).await.unwrap() });
+    /// drop(rt); // the workers publish their final counters as they exit
+    /// let parks: u64 = (0..m.num_workers()).map(|w| m.worker_park_count(w)).sum();
+    /// println!("the workers went idle {parks} times");
+    /// ```
     #[track_caller]
     pub fn worker_park_count(&self, worker: usize) -> u64 {
         self.check(worker);
@@ -66,6 +109,14 @@ impl RuntimeMetrics {
     }
 
     /// Tasks scheduled from outside the runtime's threads.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let h = rt.spawn(async {}); // from outside the runtime: remote
+    /// rt.block_on(async { runtime::spawn(async {}).await.unwrap() }); // local
+    /// rt.block_on(h).unwrap();
+    /// assert_eq!(rt.handle().metrics().remote_schedule_count(), 1);
+    /// ```
     pub fn remote_schedule_count(&self) -> u64 {
         match &self.handle.inner {
             scheduler::Handle::CurrentThread(h) => h.metrics.remote_schedules.load(Relaxed),
@@ -73,37 +124,113 @@ impl RuntimeMetrics {
         }
     }
 
-    /// Steal operations by worker `worker` that took at least one task.
+    /// Steal operations by worker `worker` that took at least one task (always 0 on the
+    /// current-thread runtime).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let m = rt.handle().metrics();
+    /// rt.block_on(async {
+    ///     let tasks: Vec<_> = (0..64).map(|i| runtime::spawn(async move { i })).collect();
+    ///     for t in tasks { t.await.unwrap(); }
+    /// });
+    /// drop(rt); // the workers publish their final counters as they exit
+    /// // Each successful steal takes at least one task.
+    /// assert!(m.worker_steal_count(0) >= m.worker_steal_operations(0));
+    /// ```
     #[track_caller]
     pub fn worker_steal_operations(&self, worker: usize) -> u64 {
         self.mt(worker, |m| m.steal_ops.load(Relaxed))
     }
 
-    /// Tasks worker `worker` stole from other workers.
+    /// Tasks worker `worker` stole from other workers (always 0 on the current-thread
+    /// runtime).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let m = rt.handle().metrics();
+    /// rt.block_on(async {
+    ///     let tasks: Vec<_> = (0..64).map(|i| runtime::spawn(async move { i })).collect();
+    ///     for t in tasks { t.await.unwrap(); }
+    /// });
+    /// drop(rt); // the workers publish their final counters as they exit
+    /// let stolen: u64 = (0..m.num_workers()).map(|w| m.worker_steal_count(w)).sum();
+    /// println!("{stolen} tasks changed workers");
+    /// ```
     #[track_caller]
     pub fn worker_steal_count(&self, worker: usize) -> u64 {
         self.mt(worker, |m| m.steal_tasks.load(Relaxed))
     }
 
-    /// Times worker `worker` was woken by another thread to look for work.
+    /// Times worker `worker` was woken by another thread to look for work (always 0 on the
+    /// current-thread runtime).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let m = rt.handle().metrics();
+    /// rt.block_on(async {
+    ///     let tasks: Vec<_> = (0..64).map(|i| runtime::spawn(async move { i })).collect();
+    ///     for t in tasks { t.await.unwrap(); }
+    /// });
+    /// drop(rt); // the workers publish their final counters as they exit
+    /// let unparks: u64 = (0..m.num_workers()).map(|w| m.worker_unpark_count(w)).sum();
+    /// println!("workers were woken {unparks} times");
+    /// ```
     #[track_caller]
     pub fn worker_unpark_count(&self, worker: usize) -> u64 {
         self.mt(worker, |m| m.unparks.load(Relaxed))
     }
 
-    /// Polls of tasks taken from worker `worker`'s LIFO slot.
+    /// Polls of tasks taken from worker `worker`'s LIFO slot (always 0 on the
+    /// current-thread runtime).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let m = rt.handle().metrics();
+    /// rt.block_on(async {
+    ///     let tasks: Vec<_> = (0..64).map(|i| runtime::spawn(async move { i })).collect();
+    ///     for t in tasks { t.await.unwrap(); }
+    /// });
+    /// drop(rt); // the workers publish their final counters as they exit
+    /// for w in 0..m.num_workers() {
+    ///     assert!(m.worker_lifo_hits(w) <= m.worker_poll_count(w));
+    /// }
+    /// ```
     #[track_caller]
     pub fn worker_lifo_hits(&self, worker: usize) -> u64 {
         self.mt(worker, |m| m.lifo_hits.load(Relaxed))
     }
 
-    /// Tasks in worker `worker`'s local queue (as last published).
+    /// Tasks in worker `worker`'s local queue (as last published; always 0 on the
+    /// current-thread runtime).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let m = rt.handle().metrics();
+    /// for w in 0..m.num_workers() {
+    ///     println!("worker {w}: {} queued", m.worker_local_queue_depth(w));
+    /// }
+    /// ```
     #[track_caller]
     pub fn worker_local_queue_depth(&self, worker: usize) -> usize {
         self.mt(worker, |m| m.queue_depth.load(Relaxed)) as usize
     }
 
-    /// Time worker `worker` spent awake (between parks), as last published.
+    /// Time worker `worker` spent awake (between parks), as last published (always zero
+    /// on the current-thread runtime).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let m = rt.handle().metrics();
+    /// rt.block_on(async {
+    ///     let tasks: Vec<_> = (0..64).map(|i| runtime::spawn(async move { i })).collect();
+    ///     for t in tasks { t.await.unwrap(); }
+    /// });
+    /// drop(rt); // the workers publish their final counters as they exit
+    /// let busy: std::time::Duration =
+    ///     (0..m.num_workers()).map(|w| m.worker_total_busy_duration(w)).sum();
+    /// println!("workers were busy for {busy:?}");
+    /// ```
     #[track_caller]
     pub fn worker_total_busy_duration(&self, worker: usize) -> std::time::Duration {
         std::time::Duration::from_nanos(self.mt(worker, |m| m.busy_ns.load(Relaxed)))

@@ -38,6 +38,11 @@ impl Runtime {
     ///
     /// # Errors
     /// When the runtime cannot start its threads or its driver.
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+    /// ```
     pub fn new() -> std::io::Result<Runtime> {
         Builder::new_multi_thread().build()
     }
@@ -47,6 +52,17 @@ impl Runtime {
     /// # Panics
     /// When called from inside a runtime (a task, or another `block_on`): `.await` the
     /// future or spawn it instead.
+    ///
+    /// Like asyncio's `loop.run_until_complete`:
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let out = rt.block_on(async {
+    ///     let h = runtime::spawn(async { 20 });
+    ///     h.await.unwrap() + 1
+    /// });
+    /// assert_eq!(out, 21);
+    /// ```
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let Some(_in_rt) = context::enter_runtime() else {
@@ -60,6 +76,12 @@ impl Runtime {
     }
 
     /// Spawns `future` onto this runtime (from any thread).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let h = rt.spawn(async { "spawned from outside" });
+    /// assert_eq!(rt.block_on(h).unwrap(), "spawned from outside");
+    /// ```
     #[track_caller]
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
@@ -70,22 +92,51 @@ impl Runtime {
     }
 
     /// The runtime's handle.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let handle = rt.handle().clone(); // cheap; Send + Sync
+    /// let h = std::thread::spawn(move || handle.spawn(async { 5 })).join().unwrap();
+    /// assert_eq!(rt.block_on(h).unwrap(), 5);
+    /// ```
     pub fn handle(&self) -> &Handle {
         &self.handle
     }
 
     /// Makes this runtime current on this thread; see [`Handle::enter`].
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let _guard = rt.enter();
+    /// let h = runtime::spawn(async { 9 }); // finds the runtime through the guard
+    /// assert_eq!(rt.block_on(h).unwrap(), 9);
+    /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
         self.handle.enter()
     }
 
     /// Shuts down: cancels every task, then waits up to `timeout` for work running on
     /// other threads of the runtime to stop.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let h = rt.spawn(std::future::pending::<()>());
+    /// rt.shutdown_timeout(Duration::from_secs(1));
+    /// assert!(h.is_finished()); // cancelled by the shutdown
+    /// ```
     pub fn shutdown_timeout(mut self, timeout: Duration) {
         self.shutdown(Some(timeout));
     }
 
     /// Shuts down without waiting for work running on other threads.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let h = rt.spawn(std::future::pending::<()>());
+    /// rt.shutdown_background(); // returns at once; the workers cancel `h` as they exit
+    /// drop(h);
+    /// ```
     pub fn shutdown_background(mut self) {
         self.shutdown(Some(Duration::ZERO));
     }

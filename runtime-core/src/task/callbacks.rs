@@ -49,21 +49,68 @@ impl Outcome {
     }
 
     /// The id of the task that finished.
+    ///
+    /// ```
+    /// use std::sync::OnceLock;
+    /// static SEEN: OnceLock<runtime::Id> = OnceLock::new();
+    /// let id = runtime::run(async {
+    ///     let h = runtime::spawn(async {});
+    ///     h.add_done_callback(|o| SEEN.set(o.id()).unwrap());
+    ///     let id = h.id();
+    ///     h.await.unwrap();
+    ///     id
+    /// });
+    /// assert_eq!(SEEN.get(), Some(&id));
+    /// ```
     pub fn id(&self) -> Id {
         self.id
     }
 
     /// The future ran to completion (its output waits in the `JoinHandle`).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    /// static COMPLETED: AtomicBool = AtomicBool::new(false);
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(async { 5 });
+    ///     h.add_done_callback(|o| COMPLETED.store(o.is_completed(), SeqCst));
+    ///     assert_eq!(h.await.unwrap(), 5);
+    /// });
+    /// assert!(COMPLETED.load(SeqCst));
+    /// ```
     pub fn is_completed(&self) -> bool {
         self.kind == OutcomeKind::Completed
     }
 
     /// The task was aborted, or the runtime shut down, before the future finished.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    /// static CANCELLED: AtomicBool = AtomicBool::new(false);
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(std::future::pending::<()>());
+    ///     h.add_done_callback(|o| CANCELLED.store(o.is_cancelled(), SeqCst));
+    ///     h.abort();
+    ///     assert!(h.await.unwrap_err().is_cancelled());
+    /// });
+    /// assert!(CANCELLED.load(SeqCst));
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         self.kind == OutcomeKind::Cancelled
     }
 
     /// The future panicked (while being polled, or while being dropped on cancellation).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    /// static PANICKED: AtomicBool = AtomicBool::new(false);
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(async { panic!("boom") });
+    ///     h.add_done_callback(|o| PANICKED.store(o.is_panic(), SeqCst));
+    ///     assert!(h.await.unwrap_err().is_panic());
+    /// });
+    /// assert!(PANICKED.load(SeqCst));
+    /// ```
     pub fn is_panic(&self) -> bool {
         self.kind == OutcomeKind::Panicked
     }

@@ -113,6 +113,13 @@ pub fn yield_now() -> YieldNow {
 }
 
 /// The future returned by [`yield_now`].
+///
+/// ```
+/// runtime::run(async {
+///     let fut: runtime::task::YieldNow = runtime::yield_now();
+///     fut.await;
+/// });
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct YieldNow {

@@ -53,17 +53,41 @@ impl JoinError {
         }
     }
 
-    /// The task was aborted, or its runtime shut down, before it finished.
+    /// The task was aborted, or its runtime shut down, before it finished (asyncio's
+    /// `task.cancelled()`).
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(std::future::pending::<()>());
+    ///     h.abort();
+    ///     assert!(h.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(self.repr, Repr::Cancelled)
     }
 
     /// The task panicked.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let err = runtime::spawn(async { panic!("boom") }).await.unwrap_err();
+    ///     assert!(err.is_panic() && !err.is_cancelled());
+    /// });
+    /// ```
     pub fn is_panic(&self) -> bool {
         matches!(self.repr, Repr::Panic(..))
     }
 
-    /// The panic payload.
+    /// The panic payload, e.g. to re-raise it with `std::panic::resume_unwind`.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let err = runtime::spawn(async { panic!("boom") }).await.unwrap_err();
+    ///     let payload = err.into_panic();
+    ///     assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
+    /// });
+    /// ```
     ///
     /// # Panics
     /// When the task was cancelled rather than panicking; use
@@ -77,6 +101,15 @@ impl JoinError {
     }
 
     /// The panic payload, or the error back when the task was cancelled.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(std::future::pending::<()>());
+    ///     h.abort();
+    ///     let err = h.await.unwrap_err().try_into_panic().unwrap_err();
+    ///     assert!(err.is_cancelled());
+    /// });
+    /// ```
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
         match self.repr {
             Repr::Panic(p, _) => Ok(p),
@@ -85,6 +118,14 @@ impl JoinError {
     }
 
     /// The id of the task that failed.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(async { panic!("boom") });
+    ///     let id = h.id();
+    ///     assert_eq!(h.await.unwrap_err().id(), id);
+    /// });
+    /// ```
     pub fn id(&self) -> Id {
         self.id
     }

@@ -55,8 +55,26 @@ struct GroupState {
 ///
 /// Implemented for `()` (never fails) and `Result<T, E>` (fails on `Err`, described with
 /// `E`'s `Display`).
+///
+/// ```
+/// use runtime::GroupMember;
+/// assert_eq!(().failure(), None);
+/// assert_eq!(Ok::<u8, String>(1).failure(), None);
+/// assert_eq!(Err::<u8, _>("disk full").failure().as_deref(), Some("disk full"));
+/// ```
 pub trait GroupMember {
     /// A description of the failure, or `None` on success.
+    ///
+    /// ```
+    /// use runtime::GroupMember;
+    /// struct Status(u16);
+    /// impl GroupMember for Status {
+    ///     fn failure(&self) -> Option<String> {
+    ///         (self.0 >= 400).then(|| format!("HTTP {}", self.0))
+    ///     }
+    /// }
+    /// assert_eq!(Status(404).failure().as_deref(), Some("HTTP 404"));
+    /// ```
     fn failure(&self) -> Option<String>;
 }
 
@@ -73,6 +91,16 @@ impl<T, E: fmt::Display> GroupMember for Result<T, E> {
 }
 
 /// One failed member of a [`TaskGroup`].
+///
+/// ```
+/// runtime::run(async {
+///     let group = runtime::TaskGroup::new();
+///     let _ = group.spawn(async { Err::<(), _>("bad input") });
+///     let err = group.join().await.unwrap_err();
+///     let failure: &runtime::GroupFailure = &err.failures()[0];
+///     assert_eq!(failure.message(), "bad input");
+/// });
+/// ```
 #[derive(Debug, Clone)]
 pub struct GroupFailure {
     id: Id,
@@ -82,16 +110,50 @@ pub struct GroupFailure {
 
 impl GroupFailure {
     /// The failed task's id.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     let h = group.spawn(async { Err::<(), _>("bad input") });
+    ///     let id = h.id();
+    ///     let err = group.join().await.unwrap_err();
+    ///     assert_eq!(err.failures()[0].id(), id);
+    /// });
+    /// ```
     pub fn id(&self) -> Id {
         self.id
     }
 
     /// Whether the member panicked (otherwise it returned `Err`).
+    ///
+    /// ```
+    /// async fn crash() {
+    ///     panic!("boom")
+    /// }
+    /// runtime::run(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     let _ = group.spawn(crash());
+    ///     let err = group.join().await.unwrap_err();
+    ///     assert!(err.failures()[0].is_panic());
+    /// });
+    /// ```
     pub fn is_panic(&self) -> bool {
         self.panicked
     }
 
     /// The error's `Display` text, or the panic message.
+    ///
+    /// ```
+    /// async fn crash() {
+    ///     panic!("boom")
+    /// }
+    /// runtime::run(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     let _ = group.spawn(crash());
+    ///     let err = group.join().await.unwrap_err();
+    ///     assert_eq!(err.failures()[0].message(), "boom");
+    /// });
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -99,6 +161,15 @@ impl GroupFailure {
 
 /// Every failure of a [`TaskGroup`], in the order they happened (asyncio's
 /// `ExceptionGroup`).
+///
+/// ```
+/// runtime::run(async {
+///     let group = runtime::TaskGroup::new();
+///     let _ = group.spawn(async { Err::<(), _>("bad input") });
+///     let err: runtime::GroupError = group.join().await.unwrap_err();
+///     assert!(err.to_string().contains("bad input"));
+/// });
+/// ```
 #[derive(Debug, Clone)]
 pub struct GroupError {
     failures: Vec<GroupFailure>,
@@ -106,6 +177,16 @@ pub struct GroupError {
 
 impl GroupError {
     /// The failures, first one first.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     let _ = group.spawn(async { Err::<(), _>("first") });
+    ///     let err = group.join().await.unwrap_err();
+    ///     assert_eq!(err.failures().len(), 1);
+    ///     assert_eq!(err.failures()[0].message(), "first");
+    /// });
+    /// ```
     pub fn failures(&self) -> &[GroupFailure] {
         &self.failures
     }
@@ -142,6 +223,14 @@ impl Default for TaskGroup {
 
 impl TaskGroup {
     /// An empty group.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     assert!(group.is_empty());
+    ///     group.join().await.unwrap(); // nothing to wait for
+    /// });
+    /// ```
     pub fn new() -> TaskGroup {
         TaskGroup {
             shared: Arc::new(Shared {
@@ -158,6 +247,15 @@ impl TaskGroup {
     ///
     /// # Panics
     /// Outside a runtime, like [`spawn`](crate::spawn).
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     let h = group.spawn(async { Ok::<_, std::io::Error>("data") });
+    ///     group.join().await.unwrap();
+    ///     assert_eq!(h.await.unwrap().unwrap(), "data");
+    /// });
+    /// ```
     #[track_caller]
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
@@ -194,16 +292,47 @@ impl TaskGroup {
     }
 
     /// Whether a member failed and the group is cancelling the others.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     let h = group.spawn(async { Err::<(), _>("bad input") });
+    ///     let _ = h.await;
+    ///     assert!(group.is_cancelling());
+    ///     let late = group.spawn(async { Ok::<(), String>(()) });
+    ///     assert!(late.await.unwrap_err().is_cancelled()); // never runs
+    /// });
+    /// ```
     pub fn is_cancelling(&self) -> bool {
         self.shared.state.lock().cancelling
     }
 
     /// Members that have not finished yet.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     let _ = group.spawn(async {});
+    ///     let _ = group.spawn(async {});
+    ///     assert_eq!(group.len(), 2); // spawned, not run yet
+    ///     group.join().await.unwrap();
+    /// });
+    /// ```
     pub fn len(&self) -> usize {
         self.shared.state.lock().pending
     }
 
     /// Whether every member has finished.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     group.spawn(async {}).await.unwrap();
+    ///     assert!(group.is_empty());
+    /// });
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -212,6 +341,16 @@ impl TaskGroup {
     ///
     /// # Errors
     /// A [`GroupError`] listing every member that failed.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     let _ = group.spawn(async { Ok::<_, String>(()) });
+    ///     let _ = group.spawn(async { Err::<(), _>("bad input".to_string()) });
+    ///     let err = group.join().await.unwrap_err();
+    ///     assert_eq!(err.failures().len(), 1);
+    /// });
+    /// ```
     pub fn join(self) -> Join {
         Join {
             group: Some(self),
@@ -248,6 +387,16 @@ impl fmt::Debug for TaskGroup {
 }
 
 /// The future returned by [`TaskGroup::join`]. Dropping it aborts the members.
+///
+/// ```
+/// runtime::run(async {
+///     let group = runtime::TaskGroup::new();
+///     let h = group.spawn(std::future::pending::<()>());
+///     let join: runtime::task::GroupJoin = group.join();
+///     drop(join); // aborts the members
+///     assert!(h.await.unwrap_err().is_cancelled());
+/// });
+/// ```
 #[must_use = "futures do nothing unless you `.await` or poll them; dropping this aborts the group"]
 pub struct Join {
     group: Option<TaskGroup>,

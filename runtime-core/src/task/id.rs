@@ -40,6 +40,14 @@ impl Id {
     }
 
     /// The id as a number, for logs.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(async {});
+    ///     let n: u64 = h.id().as_u64();
+    ///     assert_eq!(n.to_string(), h.id().to_string());
+    /// });
+    /// ```
     pub fn as_u64(&self) -> u64 {
         self.0.get()
     }

@@ -67,17 +67,43 @@ impl<T> JoinHandle<T> {
 
     /// Whether the task has finished (completed, panicked or been cancelled): asyncio's
     /// `task.done()`.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let h = rt.spawn(async { 1 });
+    /// assert!(!h.is_finished()); // queued, not run yet
+    /// rt.block_on(runtime::yield_now()); // lets the task run
+    /// assert!(h.is_finished());
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.raw.state().load().is_complete()
     }
 
     /// A handle that can abort the task without owning its output.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(std::future::pending::<()>());
+    ///     let abort = h.abort_handle();
+    ///     assert_eq!(abort.id(), h.id());
+    ///     abort.abort();
+    ///     assert!(h.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
     pub fn abort_handle(&self) -> AbortHandle {
         self.raw.state().ref_inc();
         AbortHandle { raw: self.raw }
     }
 
     /// The task's id.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(async { panic!("boom") });
+    ///     let id = h.id();
+    ///     assert_eq!(h.await.unwrap_err().id(), id);
+    /// });
+    /// ```
     pub fn id(&self) -> Id {
         self.raw.id()
     }
@@ -113,6 +139,14 @@ impl<T> JoinHandle<T> {
     }
 
     /// The task's name, when it was spawned through [`task::Builder::name`](crate::task::Builder::name).
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let named = runtime::task::Builder::new().name("worker").spawn(async {}).unwrap();
+    ///     assert_eq!(named.name(), Some("worker"));
+    ///     assert_eq!(runtime::spawn(async {}).name(), None);
+    /// });
+    /// ```
     pub fn name(&self) -> Option<&str> {
         self.raw
             .header()
@@ -176,16 +210,39 @@ pub struct AbortHandle {
 
 impl AbortHandle {
     /// Cancels the task; see [`JoinHandle::abort`].
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(std::future::pending::<()>());
+    ///     h.abort_handle().abort();
+    ///     assert!(h.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
     pub fn abort(&self) {
         self.raw.remote_abort();
     }
 
     /// Whether the task has finished.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let abort = rt.spawn(async {}).abort_handle(); // the JoinHandle is dropped
+    /// assert!(!abort.is_finished());
+    /// rt.block_on(runtime::yield_now()); // lets the task run
+    /// assert!(abort.is_finished());
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.raw.state().load().is_complete()
     }
 
     /// The task's id.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let h = runtime::spawn(async {});
+    ///     assert_eq!(h.abort_handle().id(), h.id());
+    /// });
+    /// ```
     pub fn id(&self) -> Id {
         self.raw.id()
     }
