@@ -593,3 +593,44 @@ fn scheduler_moves_to_a_waiting_block_on_when_its_driver_leaves() {
         a.join().unwrap();
     }
 }
+
+#[test]
+fn yielding_tasks_do_not_keep_remote_work_waiting() {
+    let rt = support::rt();
+    let yields = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen_at = rt.block_on(async {
+        for _ in 0..2 {
+            let (y, s) = (yields.clone(), stop.clone());
+            drop(runtime::spawn(async move {
+                while !s.load(SeqCst) {
+                    y.fetch_add(1, SeqCst);
+                    runtime::yield_now().await;
+                }
+            }));
+        }
+        runtime::yield_now().await;
+        // Tasks spawned from another thread go through the inject queue; try several, at
+        // different points of the scheduler's tick cycle.
+        let mut worst = 0;
+        for _ in 0..10 {
+            let h = runtime::Handle::current();
+            let y = yields.clone();
+            let remote = std::thread::spawn(move || h.spawn(async move { y.load(SeqCst) }))
+                .join()
+                .unwrap();
+            let start = yields.load(SeqCst);
+            let seen = remote.await.unwrap();
+            worst = worst.max(seen - start);
+            for _ in 0..17 {
+                runtime::yield_now().await;
+            }
+        }
+        stop.store(true, SeqCst);
+        worst
+    });
+    assert!(
+        seen_at <= 8,
+        "the remote task waited behind {seen_at} yields of busy tasks"
+    );
+}

@@ -58,6 +58,10 @@ struct Core {
 /// Per-thread state while a thread drives the scheduler.
 struct Local {
     tasks: RefCell<VecDeque<Job>>,
+    /// Tasks that woke themselves (`yield_now`, an exhausted budget): they run once the
+    /// local and inject queues are empty, so a few yielding tasks cannot keep remotely
+    /// scheduled work waiting (the same rule as the multi-thread workers).
+    deferred: RefCell<VecDeque<Job>>,
 }
 
 impl Handle {
@@ -158,6 +162,27 @@ impl Handle {
         self.inject.len()
     }
 
+    /// Queues `task`: on the local queues when this thread drives the scheduler (yielded
+    /// tasks on the deferred one), else through the inject queue.
+    fn schedule_task(me: &Arc<Self>, task: Job, is_yield: bool) {
+        let local = context::scheduler_for(Arc::as_ptr(me) as *const ()) as *const Local;
+        if !local.is_null() {
+            // SAFETY: a non-null pointer registered for this handle is the `Local` of the
+            // `block_on` frame running on this thread, alive while it is registered.
+            let local = unsafe { &*local };
+            let queue = if is_yield {
+                &local.deferred
+            } else {
+                &local.tasks
+            };
+            if let Ok(mut q) = queue.try_borrow_mut() {
+                q.push_back(task);
+                return;
+            }
+        }
+        me.schedule_remote(task);
+    }
+
     fn schedule_remote(&self, task: Job) {
         self.metrics.remote_schedules.fetch_add(1, Relaxed);
         if let Err(task) = self.inject.push(task) {
@@ -175,17 +200,11 @@ impl Schedule for Arc<Handle> {
     }
 
     fn schedule(&self, task: Notified<Self>) {
-        let local = context::scheduler_for(Arc::as_ptr(self) as *const ()) as *const Local;
-        if !local.is_null() {
-            // SAFETY: a non-null pointer registered for this handle is the `Local` of the
-            // `block_on` frame running on this thread, alive while it is registered.
-            let local = unsafe { &*local };
-            if let Ok(mut q) = local.tasks.try_borrow_mut() {
-                q.push_back(task);
-                return;
-            }
-        }
-        self.schedule_remote(task);
+        Handle::schedule_task(self, task, false);
+    }
+
+    fn yield_now(&self, task: Notified<Self>) {
+        Handle::schedule_task(self, task, true);
     }
 
     fn call_soon(&self, f: CallSoon) -> Result<(), CallSoon> {
@@ -210,6 +229,7 @@ impl CoreGuard<'_> {
         let core = self.core.as_mut().expect("core present");
         let local = Local {
             tasks: RefCell::new(std::mem::take(&mut core.tasks)),
+            deferred: RefCell::new(VecDeque::new()),
         };
         let _sched = context::set_scheduler(
             Arc::as_ptr(handle) as *const (),
@@ -219,7 +239,9 @@ impl CoreGuard<'_> {
         struct Restore<'a, 'b>(&'a Local, &'b mut Box<Core>);
         impl Drop for Restore<'_, '_> {
             fn drop(&mut self) {
-                self.1.tasks = std::mem::take(&mut *self.0.tasks.borrow_mut());
+                let mut tasks = std::mem::take(&mut *self.0.tasks.borrow_mut());
+                tasks.append(&mut self.0.deferred.borrow_mut());
+                self.1.tasks = tasks;
             }
         }
         let restore = Restore(&local, core);
@@ -240,7 +262,7 @@ impl CoreGuard<'_> {
             }
             for _ in 0..event_interval {
                 core.tick = core.tick.wrapping_add(1);
-                let next = if core.tick % gqi == 0 {
+                let next = if core.tick.is_multiple_of(gqi) {
                     handle
                         .inject
                         .pop()
@@ -249,6 +271,7 @@ impl CoreGuard<'_> {
                     let t = local.tasks.borrow_mut().pop_front();
                     t.or_else(|| handle.inject.pop())
                 };
+                let next = next.or_else(|| local.deferred.borrow_mut().pop_front());
                 match next {
                     Some(task) => {
                         core.polls += 1;
