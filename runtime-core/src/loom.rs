@@ -212,7 +212,8 @@ mod imp {
         pub(crate) use std::thread::{spawn, yield_now};
     }
 
-    /// `thread_local!` from std.
+    /// `thread_local!` from std (call sites use the `const { }` form, which skips the
+    /// lazy-initialization check on every access).
     macro_rules! rt_thread_local {
         ($($tt:tt)*) => { std::thread_local!($($tt)*); };
     }
@@ -306,7 +307,12 @@ mod imp {
         pub(crate) use loom::thread::{spawn, yield_now};
     }
 
+    /// loom's `thread_local!`, which has no `const { }` initializer form: the block is
+    /// unwrapped into a lazy initializer, so call sites can write std's faster form.
     macro_rules! rt_thread_local {
+        ($(#[$m:meta])* static $name:ident: $t:ty = const { $init:expr };) => {
+            loom::thread_local!($(#[$m])* static $name: $t = $init;);
+        };
         ($($tt:tt)*) => { loom::thread_local!($($tt)*); };
     }
     pub(crate) use rt_thread_local as thread_local;

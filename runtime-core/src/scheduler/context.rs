@@ -7,10 +7,12 @@ use super::Handle;
 use std::cell::{Cell, RefCell};
 
 crate::loom::thread_local! {
-    static CONTEXT: Context = Context {
-        current: RefCell::new(None),
-        in_runtime: Cell::new(false),
-        scheduler: Cell::new((std::ptr::null(), std::ptr::null())),
+    static CONTEXT: Context = const {
+        Context {
+            current: RefCell::new(None),
+            in_runtime: Cell::new(false),
+            scheduler: Cell::new((std::ptr::null(), std::ptr::null())),
+        }
     };
 }
 

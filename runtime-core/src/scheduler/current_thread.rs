@@ -14,7 +14,7 @@ use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
 use crate::loom::sync::{Arc, Mutex};
 use crate::task::callbacks::CallSoon;
 use crate::task::list::OwnedTasks;
-use crate::task::{self, Id, JoinHandle, Notified, Schedule, Task};
+use crate::task::{self, Id, Notified, Schedule, Task};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
@@ -84,26 +84,6 @@ impl Handle {
             config,
             metrics: SharedMetrics::default(),
         })
-    }
-
-    /// Spawns `future` (from any thread).
-    pub(crate) fn spawn<F>(
-        me: &Arc<Handle>,
-        future: F,
-        id: Id,
-        name: Option<&str>,
-        before_schedule: impl FnOnce(&JoinHandle<F::Output>),
-    ) -> JoinHandle<F::Output>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        let (join, notified) = task::spawn_into(&me.owned, future, me.clone(), id, name);
-        if let Some(notified) = notified {
-            before_schedule(&join);
-            me.schedule(notified);
-        }
-        join
     }
 
     /// Runs `future` to completion on this thread, driving the scheduler meanwhile.
@@ -212,7 +192,14 @@ impl Schedule for Arc<Handle> {
             return Err(f);
         }
         // A closed registry cancels the task at once, and dropping `CallSoon` runs it.
-        drop(Handle::spawn(self, f.into_task(), Id::next(), None, |_| {}));
+        drop(task::spawn(
+            &self.owned,
+            self,
+            f.into_task(),
+            Id::next(),
+            None,
+            |_| {},
+        ));
         Ok(())
     }
 }

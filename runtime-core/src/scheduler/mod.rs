@@ -14,7 +14,7 @@ pub(crate) mod park;
 mod tests;
 
 use crate::loom::sync::Arc;
-use crate::task::{Id, JoinHandle};
+use crate::task::{self, Id, JoinHandle};
 use std::future::Future;
 
 /// A hook run on each runtime thread.
@@ -64,12 +64,8 @@ impl Handle {
     {
         let id = Id::next();
         match self {
-            Handle::CurrentThread(h) => {
-                current_thread::Handle::spawn(h, future, id, name, before_schedule)
-            }
-            Handle::MultiThread(h) => {
-                multi_thread::Handle::spawn(h, future, id, name, before_schedule)
-            }
+            Handle::CurrentThread(h) => task::spawn(&h.owned, h, future, id, name, before_schedule),
+            Handle::MultiThread(h) => task::spawn(&h.owned, h, future, id, name, before_schedule),
         }
     }
 

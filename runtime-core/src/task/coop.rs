@@ -14,7 +14,7 @@ use std::task::{Context, Poll};
 pub(crate) const BUDGET: u8 = 128;
 
 crate::loom::thread_local! {
-    static CURRENT: Cell<Option<u8>> = Cell::new(None);
+    static CURRENT: Cell<Option<u8>> = const { Cell::new(None) };
 }
 
 /// Runs `f` (one task poll) with a fresh budget, restoring the previous one afterwards.

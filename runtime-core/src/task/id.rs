@@ -23,7 +23,7 @@ impl Id {
         crate::loom::thread_local! {
             // Ids are handed out in blocks so spawns on different threads do not fight
             // over one counter's cache line.
-            static BLOCK: std::cell::Cell<(u64, u64)> = std::cell::Cell::new((0, 0));
+            static BLOCK: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
         }
         const BLOCK_LEN: u64 = 256;
         static_counter::with(|counter| {

@@ -75,6 +75,11 @@ pub(crate) trait Schedule: Send + Sync + Sized + 'static {
         self.schedule(task);
     }
 
+    /// Queues a task that was just spawned (by default like any wake).
+    fn schedule_spawned(&self, task: Notified<Self>) {
+        self.schedule(task);
+    }
+
     /// Runs a done callback soon on this runtime; hands it back if the runtime is gone.
     fn call_soon(&self, f: CallSoon) -> Result<(), CallSoon>;
 }
@@ -152,4 +157,28 @@ where
     let join = JoinHandle::new(raw);
     let notified = owned.bind(raw);
     (join, notified)
+}
+
+/// Spawns `future` on `scheduler`: binds it to `owned`, lets `before_schedule` see the
+/// JoinHandle before the task can run, then queues it. A closed registry cancels the task
+/// at once and nothing is queued.
+pub(crate) fn spawn<F, S>(
+    owned: &list::OwnedTasks<S>,
+    scheduler: &S,
+    future: F,
+    id: Id,
+    name: Option<&str>,
+    before_schedule: impl FnOnce(&JoinHandle<F::Output>),
+) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+    S: Schedule + Clone,
+{
+    let (join, notified) = spawn_into(owned, future, scheduler.clone(), id, name);
+    if let Some(notified) = notified {
+        before_schedule(&join);
+        scheduler.schedule_spawned(notified);
+    }
+    join
 }

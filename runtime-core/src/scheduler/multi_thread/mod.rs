@@ -32,7 +32,7 @@ use crate::loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*}
 use crate::loom::sync::{Arc, Condvar, Mutex};
 use crate::task::callbacks::CallSoon;
 use crate::task::list::OwnedTasks;
-use crate::task::{self, Id, JoinHandle, Schedule, Task};
+use crate::task::{self, Id, Schedule, Task};
 use crossbeam_utils::CachePadded;
 use idle::Idle;
 use park::{Parker, SharedDriver, Unparker};
@@ -177,26 +177,6 @@ impl Handle {
         self.shutdown.load(Acquire)
     }
 
-    /// Spawns `future` (from any thread).
-    pub(crate) fn spawn<F>(
-        me: &Arc<Handle>,
-        future: F,
-        id: Id,
-        name: Option<&str>,
-        before_schedule: impl FnOnce(&JoinHandle<F::Output>),
-    ) -> JoinHandle<F::Output>
-    where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
-    {
-        let (join, notified) = task::spawn_into(&me.owned, future, me.clone(), id, name);
-        if let Some(notified) = notified {
-            before_schedule(&join);
-            me.schedule_task(notified, Kind::Spawn);
-        }
-        join
-    }
-
     /// Runs `future` on this (non-worker) thread while the workers run the tasks.
     pub(crate) fn block_on<F: Future>(_me: &Arc<Handle>, future: F) -> F::Output {
         let mut future = pin!(future);
@@ -288,11 +268,22 @@ impl Schedule for Arc<Handle> {
         self.schedule_task(task, Kind::Yield);
     }
 
+    fn schedule_spawned(&self, task: Notified) {
+        self.schedule_task(task, Kind::Spawn);
+    }
+
     fn call_soon(&self, f: CallSoon) -> Result<(), CallSoon> {
         if self.owned.is_closed() {
             return Err(f);
         }
-        drop(Handle::spawn(self, f.into_task(), Id::next(), None, |_| {}));
+        drop(task::spawn(
+            &self.owned,
+            self,
+            f.into_task(),
+            Id::next(),
+            None,
+            |_| {},
+        ));
         Ok(())
     }
 }
