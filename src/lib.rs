@@ -32,6 +32,18 @@ pub mod task {
     };
 }
 
+pub use runtime_core::{interval, interval_at, sleep, sleep_until, timeout, timeout_at};
+
+/// Time: [`sleep`], [`timeout`], [`interval`], the runtime's [`Instant`](time::Instant),
+/// and paused time for tests ([`pause`](time::pause), [`advance`](time::advance),
+/// [`resume`](time::resume)).
+pub mod time {
+    pub use runtime_core::time::{
+        advance, interval, interval_at, pause, resume, sleep, sleep_until, timeout, timeout_at,
+        Elapsed, Instant, Interval, MissedTickBehavior, Sleep, Timeout,
+    };
+}
+
 pub use runtime_macros::{main, test};
 
 /// The README's examples run as doctests, so the front door stays true.

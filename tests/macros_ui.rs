@@ -72,9 +72,12 @@ async fn test_multi_thread() {
     assert_eq!(runtime::Handle::current().metrics().num_workers(), 2);
 }
 
-// Paused time is not built yet: the expansion compiles, and the runtime refuses to build
-// with a message saying so. When it lands, this test fails and becomes an ordinary one.
+// `start_paused = true` builds a current-thread runtime whose clock stands still and
+// jumps to the next deadline when nothing can run.
 
 #[runtime::test(start_paused = true)]
-#[should_panic(expected = "paused time needs the timer")]
-async fn test_start_paused_is_refused_for_now() {}
+async fn test_start_paused_pauses_the_clock() {
+    let start = runtime::time::Instant::now();
+    runtime::sleep(std::time::Duration::from_secs(3600)).await;
+    assert_eq!(start.elapsed(), std::time::Duration::from_secs(3600));
+}

@@ -15,8 +15,8 @@ pub(crate) const ZERO_WORKERS: &str = "worker_threads must be at least 1: pass a
 pub(crate) const ZERO_INTERVAL: &str =
     "scheduler intervals must be at least 1: pass a positive number of polls";
 
-/// `start_paused(true)` before the timer exists.
-pub(crate) const PAUSED_UNSUPPORTED: &str = "paused time needs the timer, which is not available in this version: remove `start_paused(true)`";
+/// `start_paused(true)` on the multi-thread runtime.
+pub(crate) const PAUSED_MULTI_THREAD: &str = "paused time is exact only on the current-thread runtime: build it with `Builder::new_current_thread()` (or use `#[runtime::test]`, which is current-thread), or remove `start_paused(true)`";
 
 /// `JoinError::into_panic` on a cancellation.
 pub(crate) const INTO_PANIC_ON_CANCELLED: &str = "`JoinError::into_panic` called on a cancelled task: check `is_panic()` first, or use `try_into_panic()`";

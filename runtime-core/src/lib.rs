@@ -23,6 +23,7 @@ mod loom;
 mod runtime;
 mod scheduler;
 pub mod task;
+pub mod time;
 mod util;
 
 pub use runtime::{
@@ -32,3 +33,4 @@ pub use task::{
     yield_now, AbortHandle, GroupError, GroupFailure, GroupMember, Id, JoinError, JoinHandle,
     Outcome, TaskGroup,
 };
+pub use time::{interval, interval_at, sleep, sleep_until, timeout, timeout_at};

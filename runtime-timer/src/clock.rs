@@ -16,6 +16,13 @@
 //! Both fields live under one lock (the shim's `Mutex`: parking_lot, or loom's in
 //! models), which makes every reading and transition one critical section, so a
 //! reading taken during a concurrent `pause` is never later than the frozen value.
+//! A clock made by [`Clock::real`] can never be paused: it reads
+//! `std::time::Instant::now()` without any lock. The multi-thread runtime uses
+//! one, since paused time is exact only on the current-thread runtime. (A
+//! lock-free shortcut for a pausable clock that has not been paused yet, a flag
+//! cleared by the first `pause`, was tried and dropped: a reader may see the
+//! flag stale after a pause froze an earlier reading, and go backwards.)
+//!
 //! A lock-free encoding (one atomic word of nanoseconds) was considered and
 //! rejected: a reader that loaded "running" could read the real clock *after* a
 //! concurrent `pause` froze it, and return a reading later than every reading
@@ -49,6 +56,8 @@ use std::time::Duration;
 /// ```
 pub struct Clock {
     inner: Mutex<Inner>,
+    /// Made by [`Clock::real`]: reads the real clock, never pauses.
+    real: bool,
 }
 
 struct Inner {
@@ -77,17 +86,50 @@ impl Clock {
                 base: now,
                 unfrozen: (!paused).then_some(now),
             }),
+            real: false,
         }
+    }
+
+    /// A clock that always reads the real time and cannot be paused or advanced
+    /// (which panics); reading it takes no lock.
+    ///
+    /// ```
+    /// let clock = runtime_timer::Clock::real();
+    /// assert!(!clock.is_pausable());
+    /// assert!(clock.now() <= runtime_timer::Instant::from_std(std::time::Instant::now()));
+    /// ```
+    #[must_use]
+    pub fn real() -> Self {
+        Self {
+            real: true,
+            ..Self::new(false)
+        }
+    }
+
+    /// Whether [`pause`](Self::pause) and [`advance`](Self::advance) may be used
+    /// (`false` for [`Clock::real`]).
+    #[must_use]
+    pub fn is_pausable(&self) -> bool {
+        !self.real
     }
 
     /// The clock's current reading.
     #[must_use]
     pub fn now(&self) -> Instant {
+        if self.real {
+            return Instant::from_std(std::time::Instant::now());
+        }
         Instant::from_std(self.inner.lock().now())
     }
 
     /// Stops the clock at its current reading. Does nothing if it is paused.
+    ///
+    /// # Panics
+    ///
+    /// On a clock made by [`Clock::real`].
+    #[track_caller]
     pub fn pause(&self) {
+        assert!(!self.real, "{}", error::CLOCK_NOT_PAUSABLE);
         let mut inner = self.inner.lock();
         if let Some(since) = inner.unfrozen.take() {
             inner.base += since.elapsed();
@@ -107,9 +149,10 @@ impl Clock {
     /// # Panics
     ///
     /// If the new reading is not representable as an [`Instant`] (hundreds of
-    /// years ahead on common platforms).
+    /// years ahead on common platforms), or on a clock made by [`Clock::real`].
     #[track_caller]
     pub fn advance(&self, duration: Duration) {
+        assert!(!self.real, "{}", error::CLOCK_NOT_PAUSABLE);
         let mut inner = self.inner.lock();
         inner.base = inner
             .base
@@ -253,6 +296,31 @@ mod tests {
     #[should_panic(expected = "advancing the clock overflows")]
     fn advance_overflow_panics_with_advice() {
         Clock::new(true).advance(Duration::MAX);
+    }
+
+    #[test]
+    fn a_real_clock_reads_real_time_and_refuses_to_pause() {
+        let clock = Clock::real();
+        let before = Instant::from_std(std::time::Instant::now());
+        let reading = clock.now();
+        assert!(reading >= before);
+        assert!(!clock.is_paused());
+        assert!(!clock.is_pausable());
+        assert!(Clock::new(false).is_pausable());
+        let err =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| clock.pause())).unwrap_err();
+        assert_eq!(
+            err.downcast_ref::<String>().unwrap(),
+            error::CLOCK_NOT_PAUSABLE
+        );
+        let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            clock.advance(Duration::from_secs(1))
+        }))
+        .unwrap_err();
+        assert_eq!(
+            err.downcast_ref::<String>().unwrap(),
+            error::CLOCK_NOT_PAUSABLE
+        );
     }
 
     #[test]

@@ -36,3 +36,43 @@ pub(crate) const CONCURRENT_REGISTER: &str =
 /// `Registration::poll_elapsed` after the shard shut down.
 pub(crate) const SHUTDOWN: &str =
     "the runtime that owns this timer has shut down: create timers inside a running runtime";
+
+/// A `Sleep` (or a `Timeout`/`Interval` around one) polled on a thread with no
+/// runtime, having been created on such a thread too.
+pub(crate) const SLEEP_OUTSIDE_RUNTIME: &str =
+    "`Sleep` was polled outside a runtime: create and await it inside a task or `Runtime::block_on`";
+
+/// `Elapsed`'s `Display`: the words tokio uses, so logs read the same.
+pub(crate) const ELAPSED: &str = "deadline has elapsed";
+
+/// `interval(Duration::ZERO)` or `interval_at(_, Duration::ZERO)`.
+pub(crate) const INTERVAL_ZERO_PERIOD: &str =
+    "`interval` needs a period greater than zero: a zero period would tick forever without yielding";
+
+/// `time::pause()` on a thread with no runtime.
+pub(crate) const PAUSE_NO_RUNTIME: &str =
+    "`time::pause` needs a runtime: call it inside a task or `Runtime::block_on` of a current-thread runtime";
+
+/// `time::resume()` on a thread with no runtime.
+pub(crate) const RESUME_NO_RUNTIME: &str =
+    "`time::resume` needs a runtime: call it inside a task or `Runtime::block_on` of a current-thread runtime";
+
+/// `time::advance()` on a thread with no runtime.
+pub(crate) const ADVANCE_NO_RUNTIME: &str =
+    "`time::advance` needs a runtime: call it inside a task or `Runtime::block_on` of a current-thread runtime";
+
+/// `pause`/`resume`/`advance` on a runtime whose time cannot be paused exactly.
+pub(crate) const NOT_PAUSABLE: &str =
+    "paused time is exact only on the current-thread runtime: build it with `Builder::new_current_thread()` (or use `#[runtime::test]`, which is current-thread)";
+
+/// `time::resume()` while the clock runs.
+pub(crate) const RESUME_NOT_PAUSED: &str =
+    "`time::resume` needs paused time, but the clock is already running: call `time::pause()` before `time::resume()`";
+
+/// `time::advance()` while the clock runs.
+pub(crate) const ADVANCE_NOT_PAUSED: &str =
+    "`time::advance` needs paused time: call `time::pause()` first or build the runtime with `start_paused(true)`";
+
+/// `Clock::pause`/`advance` on a clock made by `Clock::real`.
+pub(crate) const CLOCK_NOT_PAUSABLE: &str =
+    "this clock reads real time and cannot be paused or advanced: make it with `Clock::new`";

@@ -8,12 +8,10 @@ use std::time::Duration;
 /// A point in time, as the runtime measures it: `runtime::time::Instant`.
 ///
 /// A thin `Copy` wrapper over [`std::time::Instant`] with the same arithmetic.
-/// It exists so that time can be *paused* in tests: [`Clock::now`](crate::Clock::now)
-/// returns these, and once the timer is wired into the runtime,
-/// [`Instant::now`] will read the current runtime's clock, which
-/// `runtime::time::pause` / `advance` control. **For now `Instant::now` reads the
-/// real clock** (`std::time::Instant::now`); use a [`Clock`](crate::Clock)
-/// directly to get paused time.
+/// It exists so that time can be *paused* in tests: [`Instant::now`] reads the
+/// current runtime's clock, which `runtime::time::pause` / `advance` control
+/// (and which is the real clock unless paused); outside a runtime it reads
+/// `std::time::Instant::now()`.
 ///
 /// Converting to and from `std::time::Instant` is free ([`from_std`](Self::from_std),
 /// [`into_std`](Self::into_std), and `From` both ways).
@@ -35,10 +33,12 @@ use std::time::Duration;
 pub struct Instant(std::time::Instant);
 
 impl Instant {
-    /// The current instant (the real clock, for now: see the type docs).
+    /// The current instant: the current runtime's clock (paused or real), or
+    /// the real clock on a thread outside any runtime.
     #[must_use]
     pub fn now() -> Self {
-        Self(std::time::Instant::now())
+        crate::handle::TimeHandle::with_current(|time, _| time.now())
+            .unwrap_or_else(|| Self(std::time::Instant::now()))
     }
 
     /// Wraps a `std::time::Instant`.

@@ -78,6 +78,10 @@ pub(crate) mod sync {
                         self.0.fetch_add(v, o)
                     }
                     #[inline(always)]
+                    pub(crate) fn fetch_sub(&self, v: $int, o: Ordering) -> $int {
+                        self.0.fetch_sub(v, o)
+                    }
+                    #[inline(always)]
                     pub(crate) fn fetch_and(&self, v: $int, o: Ordering) -> $int {
                         self.0.fetch_and(v, o)
                     }
@@ -92,6 +96,23 @@ pub(crate) mod sync {
         atomic_int!(AtomicU64, u64);
     }
 }
+
+/// `thread_local!` from std (call sites use the `const { }` form).
+#[cfg(not(runtime_loom))]
+macro_rules! rt_thread_local {
+    ($($tt:tt)*) => { std::thread_local!($($tt)*); };
+}
+
+/// loom's `thread_local!`, which has no `const { }` initializer form: the block is
+/// unwrapped into a lazy initializer.
+#[cfg(runtime_loom)]
+macro_rules! rt_thread_local {
+    ($(#[$m:meta])* static $name:ident: $t:ty = const { $init:expr };) => {
+        loom::thread_local!($(#[$m])* static $name: $t = $init;);
+    };
+    ($($tt:tt)*) => { loom::thread_local!($($tt)*); };
+}
+pub(crate) use rt_thread_local as thread_local;
 
 #[cfg(runtime_loom)]
 pub(crate) mod sync {

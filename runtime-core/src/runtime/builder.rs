@@ -200,14 +200,25 @@ impl Builder {
         self
     }
 
-    /// Starts the runtime with its clock paused (for tests). Not available in this
-    /// version: `build()` then returns an `Unsupported` error.
+    /// Starts the runtime with its clock paused, for tests: `runtime::time::Instant`
+    /// stands still, and whenever no task can run the clock jumps to the next timer's
+    /// deadline, so an hour-long timeout elapses at once and deterministically.
+    ///
+    /// Current-thread only: on the multi-thread runtime `build()` returns an
+    /// `Unsupported` error, because with several workers "nothing can run" cannot be
+    /// known exactly.
     ///
     /// ```
-    /// let err = runtime::Builder::new_current_thread()
-    ///     .start_paused(true)
-    ///     .build()
-    ///     .unwrap_err();
+    /// use std::time::Duration;
+    ///
+    /// let rt = runtime::Builder::new_current_thread().start_paused(true).build().unwrap();
+    /// rt.block_on(async {
+    ///     let start = runtime::time::Instant::now();
+    ///     runtime::sleep(Duration::from_secs(3600)).await; // returns at once
+    ///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
+    /// });
+    ///
+    /// let err = runtime::Builder::new_multi_thread().start_paused(true).build().unwrap_err();
     /// assert_eq!(err.kind(), std::io::ErrorKind::Unsupported);
     /// ```
     pub fn start_paused(&mut self, paused: bool) -> &mut Self {
@@ -240,10 +251,10 @@ impl Builder {
                 error::ZERO_INTERVAL,
             ));
         }
-        if self.start_paused {
+        if self.start_paused && self.kind == Kind::MultiThread {
             return Err(io::Error::new(
                 io::ErrorKind::Unsupported,
-                error::PAUSED_UNSUPPORTED,
+                error::PAUSED_MULTI_THREAD,
             ));
         }
         let config = Config {
@@ -252,6 +263,7 @@ impl Builder {
             thread_name: self.thread_name.clone(),
             on_thread_start: self.on_thread_start.clone(),
             on_thread_stop: self.on_thread_stop.clone(),
+            start_paused: self.start_paused,
         };
         match self.kind {
             Kind::CurrentThread => {

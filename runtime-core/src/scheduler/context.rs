@@ -26,16 +26,22 @@ struct Context {
     scheduler: Cell<(*const (), *const ())>,
 }
 
-/// Restores the previous current handle when dropped.
+/// Restores the previous current handle (and time) when dropped.
 #[derive(Debug)]
 pub(crate) struct SetCurrentGuard {
     prev: Option<Handle>,
+    /// The timer crate's own thread-local, set alongside (DESIGN.md: leaves find their
+    /// runtime through their own handle). Dropped after `prev` is restored.
+    _time: runtime_timer::EnterGuard,
 }
 
-/// Makes `handle` current until the guard drops.
+/// Makes `handle` current until the guard drops; its timers register in the shard for
+/// threads that are not workers (the last one).
 pub(crate) fn set_current(handle: &Handle) -> SetCurrentGuard {
+    let time = handle.time();
+    let _time = time.enter(time.timers().shards() - 1);
     let prev = CONTEXT.with(|c| c.current.replace(Some(handle.clone())));
-    SetCurrentGuard { prev }
+    SetCurrentGuard { prev, _time }
 }
 
 impl Drop for SetCurrentGuard {

@@ -3,14 +3,24 @@
 //! Local wakes push onto a plain `VecDeque` owned by the running thread (no atomics);
 //! wakes from other threads go to the `Inject` queue and unpark the thread. Fairness: every
 //! `global_queue_interval` ticks the inject queue is served first, and every
-//! `event_interval` ticks the thread polls its parker (later the I/O and timer driver)
-//! without blocking. Only one thread at a time owns the `Core`; another thread calling
+//! `event_interval` ticks the thread polls its parker without blocking and fires the
+//! timers that are due. Only one thread at a time owns the `Core`; another thread calling
 //! `block_on` meanwhile polls its own future and waits for the core to come back.
+//!
+//! # Time
+//!
+//! With nothing to run, the thread fires due timers, then (paused clock) jumps the clock
+//! to the next deadline, and otherwise parks until that deadline: the condvar's timed
+//! wait is exact to the futex's slack, not rounded to milliseconds. A timer registered
+//! from another thread while this one parks with a later deadline unparks it: the
+//! parking thread raises `parked` before it reads the deadline, the registering side
+//! publishes its deadline before it reads `parked` (both SeqCst, with fences), so one of
+//! them sees the other (`loom_ct_timer_registration_wakes_parked_thread`).
 use super::context;
 use super::inject::Inject;
 use super::park::{Park, ParkThread, Unpark, UnparkThread};
 use super::Config;
-use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
+use crate::loom::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering::*};
 use crate::loom::sync::{Arc, Mutex};
 use crate::task::callbacks::CallSoon;
 use crate::task::list::OwnedTasks;
@@ -34,6 +44,10 @@ pub(crate) struct Handle {
     /// Threads in `block_on` waiting for the core.
     core_waiters: Mutex<Vec<UnparkThread>>,
     unpark: UnparkThread,
+    /// The runtime's clock and timers (one shard).
+    pub(crate) time: runtime_timer::TimeHandle,
+    /// The driving thread is parked (or about to): timer registrations must unpark it.
+    parked: Arc<AtomicBool>,
     pub(crate) config: Config,
     pub(crate) metrics: SharedMetrics,
 }
@@ -68,6 +82,19 @@ impl Handle {
     pub(crate) fn new(config: Config) -> Arc<Handle> {
         let park = ParkThread::new();
         let unpark = park.unpark();
+        let parked = Arc::new(AtomicBool::new(false));
+        let time = {
+            let parked = parked.clone();
+            let unpark = unpark.clone();
+            let clock = runtime_timer::Clock::new(config.start_paused);
+            runtime_timer::TimeHandle::new(clock, 1, true, move |_earlier| {
+                // Pairs with the fence in `park_until_deadline` (module docs, Time).
+                fence(SeqCst);
+                if parked.load(SeqCst) {
+                    unpark.unpark();
+                }
+            })
+        };
         Arc::new(Handle {
             inject: Inject::new(),
             owned: OwnedTasks::new(1),
@@ -81,6 +108,8 @@ impl Handle {
             }))),
             core_waiters: Mutex::new(Vec::new()),
             unpark,
+            time,
+            parked,
             config,
             metrics: SharedMetrics::default(),
         })
@@ -130,6 +159,32 @@ impl Handle {
         if let Some(core) = core {
             drop(core.tasks);
         }
+        // Timers held outside the runtime's tasks complete instead of hanging.
+        me.time.shutdown();
+    }
+
+    /// Nothing is runnable: fire due timers, or jump paused time, or sleep until the
+    /// next deadline (or a wake).
+    fn park_until_deadline(&self, park: &mut ParkThread) {
+        let time = &self.time;
+        if time.process() > 0 || time.auto_advance() {
+            return;
+        }
+        self.parked.store(true, SeqCst);
+        fence(SeqCst);
+        if time.is_paused() {
+            // Paused, and auto-advance is held back (a blocking job runs) or there is no
+            // timer: only a wake can help.
+            park.park();
+        } else {
+            match time.park_timeout() {
+                None => park.park(),
+                Some(t) if t.is_zero() => {}
+                Some(t) => park.park_timeout(t),
+            }
+        }
+        self.parked.store(false, Relaxed);
+        time.process();
     }
 
     /// Live tasks.
@@ -232,6 +287,8 @@ impl CoreGuard<'_> {
             }
         }
         let restore = Restore(&local, core);
+        // Timed parks end on the deadline, not up to 50 µs after it (`util::slack`).
+        let _slack = crate::util::slack::minimize();
         let core = &mut *restore.1;
 
         let waker = Waker::from(std::sync::Arc::new(MainWaker(handle.clone())));
@@ -269,16 +326,17 @@ impl CoreGuard<'_> {
                             core.parks += 1;
                             handle.metrics.parks.store(core.parks, Relaxed);
                             handle.metrics.polls.store(core.polls, Relaxed);
-                            core.park.park();
+                            handle.park_until_deadline(&mut core.park);
                         }
                         continue 'outer;
                     }
                 }
             }
-            // A slice of work is done: publish counters and poll the parker without
-            // blocking (the I/O and timer driver hooks in here).
+            // A slice of work is done: publish counters, poll the parker without
+            // blocking and fire the timers that are due.
             handle.metrics.polls.store(core.polls, Relaxed);
             core.park.park_timeout(std::time::Duration::ZERO);
+            handle.time.process();
         }
     }
 }

@@ -32,6 +32,8 @@ pub(crate) struct Config {
     pub(crate) on_thread_start: Option<ThreadHook>,
     #[allow(dead_code)]
     pub(crate) on_thread_stop: Option<ThreadHook>,
+    /// The clock starts paused (current-thread only).
+    pub(crate) start_paused: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -73,6 +75,14 @@ impl Handle {
         match self {
             Handle::CurrentThread(h) => h.num_alive_tasks(),
             Handle::MultiThread(h) => h.owned.len(),
+        }
+    }
+
+    /// The runtime's time: its clock and timers.
+    pub(crate) fn time(&self) -> &runtime_timer::TimeHandle {
+        match self {
+            Handle::CurrentThread(h) => &h.time,
+            Handle::MultiThread(h) => &h.time,
         }
     }
 

@@ -379,6 +379,12 @@ impl Registration {
         self.entry.state().load().status() == Status::Fired
     }
 
+    /// `true` once [`poll_elapsed`](Self::poll_elapsed) would return `Ready`:
+    /// the timer fired, or its runtime shut down.
+    pub(crate) fn is_done(&self) -> bool {
+        self.entry.state().load().status() != Status::Pending
+    }
+
     /// `Ready(Ok(()))` once the deadline passed and a driver fired the timer,
     /// `Ready(Err(ShutdownError))` if its runtime shut down first; otherwise
     /// stores `cx`'s waker (replacing the previous one) to be woken then.

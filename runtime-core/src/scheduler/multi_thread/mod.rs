@@ -60,6 +60,8 @@ pub(crate) struct Handle {
     /// The monitor sleeps here; `true` tells it to exit.
     monitor_stop: Mutex<bool>,
     monitor_cv: Condvar,
+    /// The runtime's clock and timers: one shard per worker, plus one for other threads.
+    pub(crate) time: runtime_timer::TimeHandle,
     pub(crate) config: Config,
 }
 
@@ -105,7 +107,7 @@ pub(crate) struct WorkerCx {
 impl Handle {
     /// Builds the scheduler and starts its `workers` threads.
     pub(crate) fn start(workers: usize, config: Config) -> std::io::Result<Arc<Handle>> {
-        let driver = SharedDriver::new()?;
+        let driver = SharedDriver::new(runtime_timer::Clock::real(), workers + 1)?;
         let mut cores = Vec::with_capacity(workers);
         let mut remotes = Vec::with_capacity(workers);
         for index in 0..workers {
@@ -131,6 +133,7 @@ impl Handle {
             threads: Mutex::new(Vec::with_capacity(workers + 1)),
             monitor_stop: Mutex::new(false),
             monitor_cv: Condvar::new(),
+            time: driver.time().clone(),
             config,
         });
         for core in cores {
@@ -251,6 +254,7 @@ impl Handle {
         if me.alive.load(SeqCst) == 0 {
             me.owned.close_and_shutdown_all();
             me.inject.close();
+            me.time.shutdown();
         }
     }
 }
@@ -301,6 +305,9 @@ fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
         Arc::as_ptr(&handle) as *const (),
         &cx as *const WorkerCx as *const (),
     );
+    // This worker's timers go to its own shard (no lock shared with other workers).
+    let _time = handle.time.enter(index);
+    let _slack = crate::util::slack::minimize();
     if let Some(f) = &handle.config.on_thread_start {
         f();
     }
@@ -320,8 +327,9 @@ fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
         f();
     }
     if handle.alive.fetch_sub(1, SeqCst) == 1 {
-        // The last worker out: nothing will pop the injector again.
+        // The last worker out: nothing will pop the injector again, nor fire a timer.
         handle.inject.close();
+        handle.time.shutdown();
     }
 }
 

@@ -1,17 +1,35 @@
-//! Parking a worker: on the I/O driver if it is free, else on a condvar.
+//! Parking a worker: on the driver if it is free, else on a condvar.
 //!
 //! Each worker has a token state (`EMPTY`, `PARKED_CONDVAR`, `PARKED_DRIVER`,
 //! `NOTIFIED`). A parking worker first tries to take the shared driver; the one that gets
-//! it blocks in `mio::Poll` (so timers and I/O are served while everybody sleeps), the
-//! others wait on their own condvar. `unpark` swaps in `NOTIFIED` and then wakes whichever
-//! way the worker sleeps, so an unpark that lands before, during or after the park is
-//! never lost (`loom_mt_park_*`). Exactly one worker owns the driver at a time: the
-//! `try_lock` guard is the ownership, and it is dropped before the worker runs anything
-//! (`loom_mt_driver_single_owner`).
+//! it sleeps until the next timer's deadline (so timers and I/O are served while
+//! everybody sleeps), the others wait on their own condvar with no timeout. `unpark`
+//! swaps in `NOTIFIED` and then wakes whichever way the worker sleeps, so an unpark that
+//! lands before, during or after the park is never lost (`loom_mt_park_*`). Exactly one
+//! worker owns the driver at a time: the `try_lock` guard is the ownership, and it is
+//! dropped before the worker runs anything (`loom_mt_driver_single_owner`).
+//!
+//! # How the driver's owner sleeps
+//!
+//! While I/O sources are registered it blocks in `mio::Poll` (whose timeout has
+//! millisecond granularity: it is rounded down there, and the last sub-millisecond
+//! stretch is waited on the condvar); otherwise on [`DriverWake`]'s condvar, whose timed
+//! wait is exact to the futex's slack. So a lone timer fires within tens of
+//! microseconds of its deadline, not a millisecond late.
+//!
+//! # Timers registered while the owner sleeps
+//!
+//! The owner publishes `sleep_until` (`u64::MAX` first, then the deadline it read) and
+//! only then reads the next deadline; a registration publishes its shard's deadline and
+//! only then reads `sleep_until` (the timer crate's unpark hook,
+//! [`DriverWake::timer_registered`]), and wakes the owner if it sleeps past the new
+//! deadline. Both sides are SeqCst with fences, so one sees the other
+//! (`loom_mt_timer_registration_wakes_parked_driver`).
 use crate::io::driver::{Driver, DriverHandle};
-use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use crate::loom::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Condvar, Mutex};
 use crate::util::abort::abort_on_broken_invariant;
+use runtime_timer::{Clock, Instant, TimeHandle};
 use std::time::Duration;
 
 const EMPTY: usize = 0;
@@ -19,29 +37,157 @@ const PARKED_CONDVAR: usize = 1;
 const PARKED_DRIVER: usize = 2;
 const NOTIFIED: usize = 3;
 
-/// The driver and its waker, shared by all workers of a runtime.
+/// `DriverWake::mode`: the owner waits on the condvar.
+const MODE_TIMED: usize = 0;
+/// `DriverWake::mode`: the owner blocks in `mio::Poll`.
+const MODE_POLL: usize = 1;
+
+/// `sleep_until` when nobody sleeps on the driver.
+const NOT_SLEEPING: u64 = 0;
+/// `sleep_until` while the owner sleeps without a deadline (or is reading it).
+const NO_DEADLINE: u64 = u64::MAX;
+
+/// The driver, its waker and the runtime's time, shared by all workers of a runtime.
 pub(crate) struct SharedDriver {
     driver: Mutex<Driver>,
-    handle: DriverHandle,
-    /// Registered event sources and timers. While zero the driver has nothing to report
-    /// but wakeups, so busy workers skip the non-blocking poll (a syscall) and a worker
-    /// leaving the driver need not hand it on.
+    wake: Arc<DriverWake>,
+    /// Registered I/O sources. While zero the driver's owner sleeps on the condvar and
+    /// busy workers skip the non-blocking poll (a syscall).
     interest: AtomicUsize,
+    time: TimeHandle,
+}
+
+/// Interrupts the driver's owner, however it sleeps.
+pub(crate) struct DriverWake {
+    handle: DriverHandle,
+    /// Until when (ns after `base`) the owner sleeps: [`NOT_SLEEPING`], [`NO_DEADLINE`],
+    /// or the deadline it read.
+    sleep_until: AtomicU64,
+    base: Instant,
+    /// Set by [`wake`](Self::wake), cleared by the owner when its wait ends.
+    woken: Mutex<bool>,
+    timed: Condvar,
+    /// [`MODE_TIMED`] or [`MODE_POLL`].
+    mode: AtomicUsize,
+}
+
+impl DriverWake {
+    fn ns(&self, instant: Instant) -> u64 {
+        let ns = instant.saturating_duration_since(self.base).as_nanos();
+        u64::try_from(ns).unwrap_or(NO_DEADLINE - 1).max(1)
+    }
+
+    /// Ends the owner's current wait (or its next one, if it is about to wait).
+    fn wake(&self) {
+        *self.woken.lock() = true;
+        self.timed.notify_one();
+        // Pairs with the fence in `wait_poll`: it sees `woken`, or we see its mode.
+        fence(SeqCst);
+        if self.mode.load(SeqCst) == MODE_POLL {
+            self.handle.unpark();
+        }
+    }
+
+    /// The timer crate's unpark hook: a shard's next deadline became `deadline`.
+    pub(crate) fn timer_registered(&self, deadline: Instant) {
+        // Pairs with the fence in `Inner::park_driver` (module docs).
+        fence(SeqCst);
+        let until = self.sleep_until.load(SeqCst);
+        if until != NOT_SLEEPING && self.ns(deadline) < until {
+            self.wake();
+        }
+    }
+
+    /// Sleeps on the condvar until woken or `timeout` passes.
+    fn wait_timed(&self, timeout: Option<Duration>) {
+        self.mode.store(MODE_TIMED, SeqCst);
+        let mut woken = self.woken.lock();
+        if !*woken {
+            match timeout {
+                Some(t) => {
+                    self.timed.wait_timeout(&mut woken, t);
+                }
+                None => self.timed.wait(&mut woken),
+            }
+        }
+        *woken = false;
+    }
+
+    /// Blocks in the poller until woken, an event, or `timeout` (whole milliseconds).
+    fn wait_poll(&self, driver: &mut Driver, timeout: Option<Duration>) {
+        self.mode.store(MODE_POLL, SeqCst);
+        fence(SeqCst);
+        {
+            let mut woken = self.woken.lock();
+            if *woken {
+                *woken = false;
+                return;
+            }
+        }
+        driver.park(timeout);
+        *self.woken.lock() = false;
+    }
 }
 
 impl SharedDriver {
-    pub(crate) fn new() -> std::io::Result<Arc<SharedDriver>> {
+    /// The driver of a runtime with `shards` timer shards on `clock`.
+    pub(crate) fn new(clock: Clock, shards: usize) -> std::io::Result<Arc<SharedDriver>> {
         let (driver, handle) = Driver::new()?;
+        let wake = Arc::new(DriverWake {
+            handle,
+            sleep_until: AtomicU64::new(NOT_SLEEPING),
+            base: clock.now(),
+            woken: Mutex::new(false),
+            timed: Condvar::new(),
+            mode: AtomicUsize::new(MODE_TIMED),
+        });
+        let hook = wake.clone();
+        let time = TimeHandle::new(clock, shards, false, move |deadline| {
+            hook.timer_registered(deadline)
+        });
         Ok(Arc::new(SharedDriver {
             driver: Mutex::new(driver),
-            handle,
+            wake,
             interest: AtomicUsize::new(0),
+            time,
         }))
     }
 
-    /// Whether anything is registered that the driver must watch.
+    /// The runtime's time.
+    pub(crate) fn time(&self) -> &TimeHandle {
+        &self.time
+    }
+
+    /// Whether anything is registered that the driver must watch: I/O sources or timers.
     pub(crate) fn has_interest(&self) -> bool {
-        self.interest.load(SeqCst) > 0
+        self.interest.load(SeqCst) > 0 || self.time.next_deadline().is_some()
+    }
+
+    /// Sleeps, as the driver's owner, until woken or the next timer's deadline.
+    fn sleep(&self, driver: &mut Driver) {
+        let wake = &*self.wake;
+        wake.sleep_until.swap(NO_DEADLINE, SeqCst);
+        fence(SeqCst);
+        let deadline = self.time.next_deadline();
+        let timeout = deadline.map(|d| d.saturating_duration_since(self.time.now()));
+        if timeout.is_some_and(|t| t.is_zero()) {
+            // A timer is due: return at once and fire it.
+            wake.sleep_until.store(NOT_SLEEPING, SeqCst);
+            return;
+        }
+        if let Some(deadline) = deadline {
+            wake.sleep_until.store(wake.ns(deadline), SeqCst);
+        }
+        let io = self.interest.load(SeqCst) > 0;
+        match timeout {
+            Some(t) if !io || t < Duration::from_millis(1) => wake.wait_timed(Some(t)),
+            // mio rounds up to whole milliseconds: round down, and the rest of the wait
+            // happens on the condvar at the next park.
+            Some(t) => wake.wait_poll(driver, Some(Duration::from_millis(t.as_millis() as u64))),
+            None if io => wake.wait_poll(driver, None),
+            None => wake.wait_timed(None),
+        }
+        wake.sleep_until.store(NOT_SLEEPING, SeqCst);
     }
 }
 
@@ -81,9 +227,10 @@ impl Parker {
         }
     }
 
-    /// Sleeps until unparked (or, when holding the driver, until an event or `timeout`).
-    /// Returns `true` when it slept on the driver, which it has now let go of.
-    pub(crate) fn park(&mut self, timeout: Option<Duration>) -> bool {
+    /// Sleeps until unparked (or, when holding the driver, until an event or the next
+    /// timer's deadline). Returns `true` when it slept on the driver, which it has now
+    /// let go of.
+    pub(crate) fn park(&mut self) -> bool {
         let inner = &*self.inner;
         if inner
             .state
@@ -93,19 +240,17 @@ impl Parker {
             return false;
         }
         if let Some(mut driver) = inner.shared.driver.try_lock() {
-            inner.park_driver(&mut driver, timeout);
+            inner.park_driver(&mut driver);
             true
         } else {
-            if timeout != Some(Duration::ZERO) {
-                inner.park_condvar(timeout);
-            }
+            inner.park_condvar();
             false
         }
     }
 
-    /// Polls the driver without blocking, if it watches anything and nobody holds it.
+    /// Polls the driver without blocking, if it watches I/O sources and nobody holds it.
     pub(crate) fn poll_driver(&mut self) {
-        if !self.inner.shared.has_interest() {
+        if self.inner.shared.interest.load(SeqCst) == 0 {
             return;
         }
         if let Some(mut driver) = self.inner.shared.driver.try_lock() {
@@ -120,7 +265,7 @@ impl Parker {
 }
 
 impl Inner {
-    fn park_driver(&self, driver: &mut Driver, timeout: Option<Duration>) {
+    fn park_driver(&self, driver: &mut Driver) {
         match self
             .state
             .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
@@ -132,14 +277,14 @@ impl Inner {
             }
             Err(_) => abort_on_broken_invariant("worker parker state corrupt (driver)"),
         }
-        driver.park(timeout);
+        self.shared.sleep(driver);
         match self.state.swap(EMPTY, SeqCst) {
             NOTIFIED | PARKED_DRIVER => {}
             _ => abort_on_broken_invariant("worker parker state corrupt after driver park"),
         }
     }
 
-    fn park_condvar(&self, timeout: Option<Duration>) {
+    fn park_condvar(&self) {
         let mut guard = self.mutex.lock();
         match self
             .state
@@ -152,20 +297,14 @@ impl Inner {
             }
             Err(_) => abort_on_broken_invariant("worker parker state corrupt (condvar)"),
         }
-        match timeout {
-            None => loop {
-                self.condvar.wait(&mut guard);
-                if self
-                    .state
-                    .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
-                    .is_ok()
-                {
-                    return;
-                }
-            },
-            Some(t) => {
-                self.condvar.wait_timeout(&mut guard, t);
-                self.state.swap(EMPTY, SeqCst);
+        loop {
+            self.condvar.wait(&mut guard);
+            if self
+                .state
+                .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
+                .is_ok()
+            {
+                return;
             }
         }
     }
@@ -180,7 +319,7 @@ impl Unparker {
                 drop(inner.mutex.lock());
                 inner.condvar.notify_one();
             }
-            PARKED_DRIVER => inner.shared.handle.unpark(),
+            PARKED_DRIVER => inner.shared.wake.wake(),
             _ => abort_on_broken_invariant("worker parker state corrupt (unpark)"),
         }
     }

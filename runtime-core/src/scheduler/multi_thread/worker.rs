@@ -134,16 +134,27 @@ impl Handle {
     /// The worker thread's main loop.
     pub(super) fn run_worker(&self, cx: &WorkerCx) {
         loop {
-            let next = {
+            let maintenance = {
                 let mut guard = cx.core.borrow_mut();
                 let core = guard.as_mut().expect("worker core present");
                 core.tick = core.tick.wrapping_add(1);
-                if core.tick.is_multiple_of(self.config.event_interval) {
+                let due = core.tick.is_multiple_of(self.config.event_interval);
+                if due {
                     self.maintenance(core);
-                    if self.is_shutdown() {
-                        return;
-                    }
                 }
+                due
+            };
+            if maintenance {
+                // Busy workers fire timers too; the core is not borrowed here, so the
+                // woken tasks land in this worker's queues.
+                self.time.process();
+                if self.is_shutdown() {
+                    return;
+                }
+            }
+            let next = {
+                let mut guard = cx.core.borrow_mut();
+                let core = guard.as_mut().expect("worker core present");
                 self.next_task(core).or_else(|| self.steal_work(core))
             };
             match next {
@@ -318,38 +329,50 @@ impl Handle {
     }
 
     fn park(&self, cx: &WorkerCx) {
-        let mut guard = cx.core.borrow_mut();
-        let core = guard.as_mut().expect("worker core present");
-        if core.has_local_work(self) {
-            return;
+        {
+            let mut guard = cx.core.borrow_mut();
+            let core = guard.as_mut().expect("worker core present");
+            if core.has_local_work(self) {
+                return;
+            }
+            let was_last_searcher = self
+                .idle
+                .transition_worker_to_parked(core.index, core.is_searching);
+            core.is_searching = false;
+            if was_last_searcher {
+                self.notify_if_work_pending();
+            }
+            if let Some(since) = core.stats.busy_since.take() {
+                core.stats.busy_ns += since.elapsed().as_nanos() as u64;
+            }
+            core.stats.parks += 1;
+            self.publish_stats(core);
         }
-        let was_last_searcher = self
-            .idle
-            .transition_worker_to_parked(core.index, core.is_searching);
-        core.is_searching = false;
-        if was_last_searcher {
-            self.notify_if_work_pending();
-        }
-        if let Some(since) = core.stats.busy_since.take() {
-            core.stats.busy_ns += since.elapsed().as_nanos() as u64;
-        }
-        core.stats.parks += 1;
-        self.publish_stats(core);
         loop {
-            let was_on_driver = core.park.park(None);
+            let was_on_driver = {
+                let mut guard = cx.core.borrow_mut();
+                guard.as_mut().expect("worker core present").park.park()
+            };
             if self.is_shutdown() {
                 break;
             }
+            // Fire what is due with the core not borrowed: the woken tasks go to this
+            // worker's LIFO slot and deque, and the check below finds them.
+            self.time.process();
+            let mut guard = cx.core.borrow_mut();
+            let core = guard.as_mut().expect("worker core present");
             if self.transition_from_parked(core) {
                 // Hand the driver on (tokio #4730): we are about to run tasks that may
-                // block this thread, so wake a sleeper to take our place in the poll while
-                // there is anything for the driver to watch.
+                // block this thread, so wake a sleeper to take our place on the driver
+                // while there is anything for it to watch (timers, I/O).
                 if was_on_driver && core.park.shared().has_interest() {
                     self.notify_parked();
                 }
                 break;
             }
         }
+        let mut guard = cx.core.borrow_mut();
+        let core = guard.as_mut().expect("worker core present");
         core.stats.busy_since = Some(Instant::now());
     }
 

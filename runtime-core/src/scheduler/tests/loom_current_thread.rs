@@ -81,3 +81,48 @@ fn loom_current_thread_foreign_spawn() {
         th.join().unwrap();
     });
 }
+
+/// Opens a gate when woken.
+struct GateWaker(Arc<Gate>);
+
+impl std::task::Wake for GateWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        open(&self.0);
+    }
+}
+
+/// Another thread registers a timer that is due now while the runtime sleeps in
+/// `block_on` with a later timer pending: the runtime reads the new deadline before it
+/// sleeps, or the registration unparks it; either way it fires the timer, whose waker
+/// lets `block_on` finish. loom has no time: a sleep nobody ends is a deadlock the model
+/// reports.
+#[test]
+fn loom_ct_timer_registration_wakes_parked_thread() {
+    model(|| {
+        let rt = Builder::new_current_thread().build().unwrap();
+        let time = rt.handle().inner.time().clone();
+        let start = time.now();
+        let g = gate();
+        let g2 = g.clone();
+        let t2 = time.clone();
+        let registrar = thread::spawn(move || {
+            let mut due = t2.timers().register(0, start);
+            let waker = Waker::from(std::sync::Arc::new(GateWaker(g2.clone())));
+            if due
+                .poll_elapsed(&mut Context::from_waker(&waker))
+                .is_ready()
+            {
+                open(&g2);
+            }
+            due // kept alive until joined
+        });
+        rt.block_on(async move {
+            let _later = time
+                .timers()
+                .register(0, start + std::time::Duration::from_secs(3600));
+            Wait(g).await;
+        });
+        let due = registrar.join().unwrap();
+        assert!(due.is_elapsed());
+    });
+}

@@ -11,7 +11,8 @@ fn loom_mt_task_pushed_while_last_worker_parks_still_runs() {
     model(|| {
         let idle = Arc::new(Idle::new(1));
         let inject = Arc::new(Inject::<u32>::new());
-        let mut parker = Parker::new(SharedDriver::new().unwrap());
+        let mut parker =
+            Parker::new(SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap());
         let unparker = parker.unparker();
         let (i2, in2) = (idle.clone(), inject.clone());
         let producer = thread::spawn(move || {
@@ -36,7 +37,7 @@ fn loom_mt_task_pushed_while_last_worker_parks_still_runs() {
             }
             // Woken by a notifier, which counted us as searching again.
             while idle.is_parked(0) {
-                parker.park(None);
+                parker.park();
             }
             searching = true;
         };

@@ -1,5 +1,6 @@
 //! Parking with the shared driver: whichever way each worker sleeps (driver or condvar),
-//! an unpark reaches it, and only one holds the driver at a time.
+//! an unpark reaches it, only one holds the driver at a time, and a timer registered
+//! while the driver's owner sleeps past it wakes the owner.
 use super::*;
 use crate::loom::sync::atomic::AtomicBool;
 use crate::loom::thread;
@@ -8,7 +9,7 @@ use crate::scheduler::multi_thread::park::{Parker, SharedDriver};
 #[test]
 fn loom_mt_park_unpark_through_driver_or_condvar() {
     model(|| {
-        let driver = SharedDriver::new().unwrap();
+        let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
         let flags = Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
         let mut unparkers = Vec::new();
         let mut ths = Vec::new();
@@ -18,7 +19,7 @@ fn loom_mt_park_unpark_through_driver_or_condvar() {
             let f = flags.clone();
             ths.push(thread::spawn(move || {
                 while !f[i].load(SeqCst) {
-                    p.park(None);
+                    p.park();
                 }
             }));
         }
@@ -35,7 +36,7 @@ fn loom_mt_park_unpark_through_driver_or_condvar() {
 #[test]
 fn loom_mt_driver_single_owner() {
     model(|| {
-        let driver = SharedDriver::new().unwrap();
+        let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
         let mut p1 = Parker::new(driver.clone());
         let mut p2 = Parker::new(driver.clone());
         let (u1, u2) = (p1.unparker(), p2.unparker());
@@ -44,8 +45,33 @@ fn loom_mt_driver_single_owner() {
             p2.poll_driver();
         });
         u1.unpark();
-        p1.park(None);
+        p1.park();
         t.join().unwrap();
         drop(u2);
+    });
+}
+
+/// A worker registers a timer that is due now while another parks on the driver with a
+/// later timer pending: the sleeper either reads the new deadline (and does not sleep)
+/// or is woken by the registration. loom has no time, so a sleep that nobody ends is a
+/// deadlock the model reports.
+#[test]
+fn loom_mt_timer_registration_wakes_parked_driver() {
+    model(|| {
+        let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
+        let time = driver.time().clone();
+        let now = time.now();
+        let _later = time
+            .timers()
+            .register(0, now + std::time::Duration::from_secs(60));
+        let mut parker = Parker::new(driver.clone());
+        let sleeper = thread::spawn(move || {
+            // Parks on the driver (nobody else holds it) until the next deadline.
+            assert!(parker.park(), "the only worker takes the driver");
+        });
+        let due = time.timers().register(1, now);
+        sleeper.join().unwrap();
+        assert_eq!(time.process(), 1);
+        assert!(due.is_elapsed());
     });
 }
