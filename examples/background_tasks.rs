@@ -12,24 +12,31 @@
 //!     task.add_done_callback(background_tasks.discard)
 //! ```
 //!
-//! Each task's handle lives in a shared set and its done callback removes it, so the set
-//! is empty once every task has finished. (The per-task sleep arrives with the timer.)
+//! Task `i` sleeps `i` seconds, so the lines appear one a second. Each task's handle lives
+//! in a shared set and its done callback removes it, so the set is empty once every task
+//! has finished (about 9 seconds).
 //!
 //! Run it with `cargo run --release --example background_tasks`.
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-async fn say(what: String) {
+async fn say_after(delay: Duration, what: String) {
+    runtime::sleep(delay).await;
     println!("{what}");
 }
 
-fn main() {
-    runtime::run(async {
+#[runtime::main]
+async fn main() {
+    {
         let background_tasks: Arc<Mutex<HashMap<runtime::Id, runtime::JoinHandle<()>>>> =
             Arc::default();
 
         for i in 0..10 {
-            let task = runtime::spawn(say(format!("Hello there N.{i}")));
+            let task = runtime::spawn(say_after(
+                Duration::from_secs(i),
+                format!("Hello there N.{i}"),
+            ));
             let id = task.id();
             // Add the task to the set. This keeps its handle.
             let mut tasks = background_tasks.lock().unwrap();
@@ -45,8 +52,8 @@ fn main() {
 
         // Let the tasks run; each one's callback empties its slot.
         while !background_tasks.lock().unwrap().is_empty() {
-            runtime::yield_now().await;
+            runtime::sleep(Duration::from_millis(50)).await;
         }
         println!("all background tasks finished; the set is empty");
-    });
+    }
 }

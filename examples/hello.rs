@@ -7,31 +7,18 @@
 //!     print('world')
 //!
 //! asyncio.run(main())
+//! # prints "hello", waits 1 second and prints "world"
 //! ```
 //!
-//! `runtime::run` is `asyncio.run`. The one-second sleep arrives with the timer; until
-//! then a spawned task (asyncio's `create_task`) prints "world", and a done callback
-//! reports how it finished.
+//! `#[runtime::main]` is `asyncio.run(main())`: it builds the runtime, runs `main` to
+//! completion and shuts the runtime down.
 //!
 //! Run it with `cargo run --release --example hello`.
+use std::time::Duration;
 
-fn main() {
-    runtime::run(async {
-        println!("hello");
-        let world = runtime::spawn(async {
-            println!("world");
-        });
-        world.add_done_callback(|outcome| {
-            println!(
-                "(task {} finished: {})",
-                outcome.id(),
-                if outcome.is_completed() {
-                    "completed"
-                } else {
-                    "did not complete"
-                }
-            );
-        });
-        world.await.expect("the task runs to completion");
-    });
+#[runtime::main]
+async fn main() {
+    println!("hello");
+    runtime::sleep(Duration::from_secs(1)).await;
+    println!("world");
 }
