@@ -33,6 +33,9 @@ pub mod task {
 }
 
 pub use runtime_core::{interval, interval_at, sleep, sleep_until, timeout, timeout_at};
+pub use runtime_core::{
+    run_in_executor, spawn_blocking, ShutdownReport, ThreadPool, ThreadPoolBuilder,
+};
 
 /// Time: [`sleep`], [`timeout`], [`interval`], the runtime's [`Instant`](time::Instant),
 /// and paused time for tests ([`pause`](time::pause), [`advance`](time::advance),

@@ -15,6 +15,16 @@ pub(crate) const ZERO_WORKERS: &str = "worker_threads must be at least 1: pass a
 pub(crate) const ZERO_INTERVAL: &str =
     "scheduler intervals must be at least 1: pass a positive number of polls";
 
+/// `max_blocking_threads(0)`.
+pub(crate) const ZERO_BLOCKING_THREADS: &str = "max_blocking_threads must be at least 1: pass a positive number, or leave it unset for the default of 512";
+
+/// A blocking task polled again after its closure ran (an internal invariant).
+pub(crate) const BLOCKING_TASK_POLLED_TWICE: &str =
+    "blocking task polled after its closure ran; please report this bug";
+
+/// `runtime::run` left blocking jobs running after its wait.
+pub(crate) const BLOCKING_JOBS_LEFT_RUNNING: &str = "blocking jobs were still running when the runtime shut down; they finish in the background (use `Runtime::shutdown_timeout` to wait longer)";
+
 /// `start_paused(true)` on the multi-thread runtime.
 pub(crate) const PAUSED_MULTI_THREAD: &str = "paused time is exact only on the current-thread runtime: build it with `Builder::new_current_thread()` (or use `#[runtime::test]`, which is current-thread), or remove `start_paused(true)`";
 

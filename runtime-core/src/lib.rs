@@ -17,6 +17,7 @@
 //! the thread-local context) and `runtime` (Builder, Runtime, Handle).
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod blocking;
 mod error;
 mod io;
 mod loom;
@@ -26,6 +27,9 @@ pub mod task;
 pub mod time;
 mod util;
 
+pub use blocking::{
+    run_in_executor, spawn_blocking, ShutdownReport, ThreadPool, ThreadPoolBuilder,
+};
 pub use runtime::{
     run, spawn, Builder, EnterGuard, Handle, Runtime, RuntimeMetrics, TryCurrentError,
 };

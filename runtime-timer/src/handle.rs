@@ -56,6 +56,9 @@ struct Shared {
     /// Things that must finish before paused time may jump (blocking jobs the
     /// runtime started); see [`TimeHandle::inhibit_auto_advance`].
     inhibitors: AtomicUsize,
+    /// The hook given to [`TimeHandle::new`]: also called when the last inhibitor
+    /// goes, so a runtime parked on paused time looks at its timers again.
+    unpark: std::sync::Arc<dyn Fn(Instant) + Send + Sync>,
 }
 
 impl TimeHandle {
@@ -72,10 +75,13 @@ impl TimeHandle {
     ) -> Self {
         let start = clock.now();
         let clock_pausable = clock.is_pausable();
+        let unpark: std::sync::Arc<dyn Fn(Instant) + Send + Sync> = std::sync::Arc::new(unpark);
+        let hook = unpark.clone();
         Self {
             shared: Arc::new(Shared {
                 clock,
-                timers: Timers::new(start, shards, unpark),
+                timers: Timers::new(start, shards, move |deadline| hook(deadline)),
+                unpark,
                 pausable: pausable && clock_pausable,
                 inhibitors: AtomicUsize::new(0),
             }),
@@ -158,7 +164,9 @@ impl TimeHandle {
 
     /// Holds paused time still while the guard lives: the runtime takes one for
     /// every blocking job it runs, so a `timeout` around it cannot elapse in
-    /// virtual time while the job works.
+    /// virtual time while the job works. When the last guard drops and the clock
+    /// is paused, the unpark hook runs, so a runtime that parked because of the
+    /// guard jumps to its next deadline.
     #[must_use = "auto-advance resumes when the guard drops"]
     pub fn inhibit_auto_advance(&self) -> InhibitGuard {
         self.shared.inhibitors.fetch_add(1, SeqCst);
@@ -247,6 +255,9 @@ pub struct InhibitGuard {
 
 impl Drop for InhibitGuard {
     fn drop(&mut self) {
-        self.handle.shared.inhibitors.fetch_sub(1, SeqCst);
+        let shared = &self.handle.shared;
+        if shared.inhibitors.fetch_sub(1, SeqCst) == 1 && shared.clock.is_paused() {
+            (shared.unpark)(shared.clock.now());
+        }
     }
 }

@@ -30,6 +30,8 @@ pub struct Builder {
     global_queue_interval: u32,
     event_interval: u32,
     start_paused: bool,
+    max_blocking_threads: usize,
+    thread_keep_alive: std::time::Duration,
 }
 
 impl Builder {
@@ -43,6 +45,8 @@ impl Builder {
             global_queue_interval: 61,
             event_interval: 61,
             start_paused: false,
+            max_blocking_threads: runtime_blocking::DEFAULT_MAX_THREADS,
+            thread_keep_alive: runtime_blocking::DEFAULT_KEEP_ALIVE,
         }
     }
 
@@ -226,6 +230,39 @@ impl Builder {
         self
     }
 
+    /// The most threads the blocking pool (`spawn_blocking`) runs at once; jobs beyond
+    /// them wait in its queue. 512 by default; 0 makes `build()` fail with
+    /// `InvalidInput`.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().max_blocking_threads(2).build().unwrap();
+    /// let n = rt.block_on(async { runtime::spawn_blocking(|| 1 + 1).await.unwrap() });
+    /// assert_eq!(n, 2);
+    /// let err = runtime::Builder::new_current_thread().max_blocking_threads(0).build();
+    /// assert_eq!(err.unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
+    pub fn max_blocking_threads(&mut self, n: usize) -> &mut Self {
+        self.max_blocking_threads = n;
+        self
+    }
+
+    /// How long an idle blocking-pool thread waits for a job before it exits (10 s by
+    /// default).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .thread_keep_alive(Duration::from_millis(100))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn thread_keep_alive(&mut self, keep_alive: std::time::Duration) -> &mut Self {
+        self.thread_keep_alive = keep_alive;
+        self
+    }
+
     /// Builds the runtime.
     ///
     /// # Errors
@@ -251,6 +288,12 @@ impl Builder {
                 error::ZERO_INTERVAL,
             ));
         }
+        if self.max_blocking_threads == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                error::ZERO_BLOCKING_THREADS,
+            ));
+        }
         if self.start_paused && self.kind == Kind::MultiThread {
             return Err(io::Error::new(
                 io::ErrorKind::Unsupported,
@@ -265,16 +308,18 @@ impl Builder {
             on_thread_stop: self.on_thread_stop.clone(),
             start_paused: self.start_paused,
         };
+        let blocking =
+            scheduler::blocking_pool(&config, self.max_blocking_threads, self.thread_keep_alive)?;
         match self.kind {
             Kind::CurrentThread => {
-                let handle = current_thread::Handle::new(config);
+                let handle = current_thread::Handle::new(config, blocking);
                 Ok(Runtime::from_handle(Handle {
                     inner: scheduler::Handle::CurrentThread(handle),
                 }))
             }
             Kind::MultiThread => {
                 let workers = self.worker_threads.unwrap_or_else(default_workers);
-                let handle = multi_thread::Handle::start(workers, config)?;
+                let handle = multi_thread::Handle::start(workers, config, blocking)?;
                 Ok(Runtime::from_handle(Handle {
                     inner: scheduler::Handle::MultiThread(handle),
                 }))
@@ -296,6 +341,8 @@ impl fmt::Debug for Builder {
             .field("global_queue_interval", &self.global_queue_interval)
             .field("event_interval", &self.event_interval)
             .field("start_paused", &self.start_paused)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("thread_keep_alive", &self.thread_keep_alive)
             .finish_non_exhaustive()
     }
 }

@@ -94,6 +94,26 @@ impl Handle {
         self.inner.spawn(future, None, |_| {})
     }
 
+    /// Runs the blocking closure `f` on this runtime's blocking pool; see
+    /// [`spawn_blocking`](crate::spawn_blocking). Works from any thread.
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// let h = rt.handle().spawn_blocking(|| {
+    ///     // Blocking jobs run with the runtime current.
+    ///     runtime::Handle::current().spawn(async { 6 * 7 })
+    /// });
+    /// let inner = rt.block_on(h).unwrap();
+    /// assert_eq!(rt.block_on(inner).unwrap(), 42);
+    /// ```
+    pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        crate::blocking::spawn_blocking_on(&self.inner, f)
+    }
+
     /// Runtime counters.
     ///
     /// ```

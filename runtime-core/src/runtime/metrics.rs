@@ -68,6 +68,40 @@ impl RuntimeMetrics {
         }
     }
 
+    /// Threads of the blocking pool (`spawn_blocking`), running a job or idle.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.handle().metrics().num_blocking_threads(), 0); // started on demand
+    /// rt.block_on(runtime::spawn_blocking(|| ())).unwrap();
+    /// assert_eq!(rt.handle().metrics().num_blocking_threads(), 1); // kept alive a while
+    /// ```
+    pub fn num_blocking_threads(&self) -> usize {
+        self.handle.inner.blocking().num_threads()
+    }
+
+    /// Blocking-pool threads waiting for a job.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(runtime::spawn_blocking(|| ())).unwrap();
+    /// let m = rt.handle().metrics();
+    /// assert!(m.num_idle_blocking_threads() <= m.num_blocking_threads());
+    /// ```
+    pub fn num_idle_blocking_threads(&self) -> usize {
+        self.handle.inner.blocking().idle_threads()
+    }
+
+    /// Blocking jobs queued and not yet started.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.handle().metrics().blocking_queue_depth(), 0);
+    /// ```
+    pub fn blocking_queue_depth(&self) -> usize {
+        self.handle.inner.blocking().queue_depth()
+    }
+
     /// Task polls by worker `worker` (published at least every `event_interval` polls
     /// and whenever the worker parks).
     ///

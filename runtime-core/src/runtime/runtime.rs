@@ -151,6 +151,23 @@ impl Runtime {
             scheduler::Handle::CurrentThread(h) => current_thread::Handle::shutdown(h),
             scheduler::Handle::MultiThread(h) => multi_thread::Handle::shutdown(h, timeout),
         }
+        // Then the blocking pool: queued jobs are dropped (their tasks cancelled), running
+        // ones are waited for up to the timeout. A job dropping its own runtime cannot
+        // wait for itself.
+        let pool = self.handle.inner.blocking();
+        let wait = if crate::blocking::is_inside_job_of(pool) {
+            Duration::ZERO
+        } else {
+            timeout.unwrap_or(Duration::MAX)
+        };
+        let report = pool.shutdown_timeout(wait);
+        if report.timed_out() && report.running() > 0 && !wait.is_zero() {
+            eprintln!(
+                "runtime: {} {}",
+                report.running(),
+                error::BLOCKING_JOBS_LEFT_RUNNING
+            );
+        }
     }
 }
 

@@ -46,6 +46,8 @@ pub(crate) struct Handle {
     unpark: UnparkThread,
     /// The runtime's clock and timers (one shard).
     pub(crate) time: runtime_timer::TimeHandle,
+    /// The pool `spawn_blocking` runs on.
+    pub(crate) blocking: runtime_blocking::ThreadPool,
     /// The driving thread is parked (or about to): timer registrations must unpark it.
     parked: Arc<AtomicBool>,
     pub(crate) config: Config,
@@ -79,7 +81,7 @@ struct Local {
 }
 
 impl Handle {
-    pub(crate) fn new(config: Config) -> Arc<Handle> {
+    pub(crate) fn new(config: Config, blocking: runtime_blocking::ThreadPool) -> Arc<Handle> {
         let park = ParkThread::new();
         let unpark = park.unpark();
         let parked = Arc::new(AtomicBool::new(false));
@@ -109,6 +111,7 @@ impl Handle {
             core_waiters: Mutex::new(Vec::new()),
             unpark,
             time,
+            blocking,
             parked,
             config,
             metrics: SharedMetrics::default(),

@@ -36,6 +36,27 @@ pub(crate) struct Config {
     pub(crate) start_paused: bool,
 }
 
+/// Builds a runtime's blocking pool from its settings: threads named and hooked like the
+/// runtime's own.
+pub(crate) fn blocking_pool(
+    config: &Config,
+    max_threads: usize,
+    keep_alive: std::time::Duration,
+) -> std::io::Result<runtime_blocking::ThreadPool> {
+    let name = config.thread_name.clone();
+    let mut builder = runtime_blocking::Builder::new()
+        .max_threads(max_threads)
+        .keep_alive(keep_alive)
+        .thread_name_fn(move || name());
+    if let Some(f) = config.on_thread_start.clone() {
+        builder = builder.on_thread_start(move || f());
+    }
+    if let Some(f) = config.on_thread_stop.clone() {
+        builder = builder.on_thread_stop(move || f());
+    }
+    builder.build()
+}
+
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
@@ -75,6 +96,14 @@ impl Handle {
         match self {
             Handle::CurrentThread(h) => h.num_alive_tasks(),
             Handle::MultiThread(h) => h.owned.len(),
+        }
+    }
+
+    /// The runtime's blocking pool.
+    pub(crate) fn blocking(&self) -> &runtime_blocking::ThreadPool {
+        match self {
+            Handle::CurrentThread(h) => &h.blocking,
+            Handle::MultiThread(h) => &h.blocking,
         }
     }
 

@@ -62,6 +62,8 @@ pub(crate) struct Handle {
     monitor_cv: Condvar,
     /// The runtime's clock and timers: one shard per worker, plus one for other threads.
     pub(crate) time: runtime_timer::TimeHandle,
+    /// The pool `spawn_blocking` runs on.
+    pub(crate) blocking: runtime_blocking::ThreadPool,
     pub(crate) config: Config,
 }
 
@@ -106,7 +108,11 @@ pub(crate) struct WorkerCx {
 
 impl Handle {
     /// Builds the scheduler and starts its `workers` threads.
-    pub(crate) fn start(workers: usize, config: Config) -> std::io::Result<Arc<Handle>> {
+    pub(crate) fn start(
+        workers: usize,
+        config: Config,
+        blocking: runtime_blocking::ThreadPool,
+    ) -> std::io::Result<Arc<Handle>> {
         let driver = SharedDriver::new(runtime_timer::Clock::real(), workers + 1)?;
         let mut cores = Vec::with_capacity(workers);
         let mut remotes = Vec::with_capacity(workers);
@@ -134,6 +140,7 @@ impl Handle {
             monitor_stop: Mutex::new(false),
             monitor_cv: Condvar::new(),
             time: driver.time().clone(),
+            blocking,
             config,
         });
         for core in cores {
