@@ -1,13 +1,20 @@
 //! A driver for profilers: runs one workload on one runtime a given number of times, with
 //! no criterion machinery around it. The flavor is `multi_thread` (the default, the
 //! `scheduler/` group, [`WORKERS`] workers) or `current_thread` (`scheduler_current_thread/`).
+//! The timer cases (`timers_many`, `timeout_churn`, `sleep_reset`, of `timers/` and
+//! `timers_current_thread/`) run the same way.
 //!
 //! ```text
 //! cargo build --release -p runtime-benches --example profile
 //! valgrind --tool=callgrind target/release/examples/profile ping_pong runtime 20
 //! valgrind --tool=callgrind target/release/examples/profile yield_many smol 20 current_thread
 //! perf record -g target/release/examples/profile yield_many tokio 2000
+//! perf record -g target/release/examples/profile timers_many runtime 20
 //! ```
+use runtime_benches::timers::{
+    sleep_durations, sleep_reset, timeout_churn, timers_many, TimerRt, CASE_SLEEP_RESET,
+    CASE_TIMEOUT_CHURN, CASE_TIMERS_MANY, NUM_RESETS, NUM_TIMEOUTS, NUM_TIMERS, SEED, SLEEP_MAX_MS,
+};
 use runtime_benches::workloads::{
     ChainedSpawn, PingPong, SpawnManyLocal, SpawnManyRemote, SpawnManyRemoteBusy,
     SpawnManyRemoteIdle, Workload, YieldMany,
@@ -24,8 +31,21 @@ fn repeat<W: Workload, R: Rt>(rt: &R, iters: u64) {
     drop(background);
 }
 
-fn on<R: Rt>(rt: &R, case: &str, iters: u64) {
+fn on<R: TimerRt>(rt: &R, case: &str, iters: u64) {
+    let timers = |run: &dyn Fn()| (0..iters).for_each(|_| run());
     match case {
+        CASE_TIMERS_MANY => {
+            let durations = sleep_durations(NUM_TIMERS, SLEEP_MAX_MS, SEED);
+            timers(&|| {
+                timers_many(rt, &durations);
+            });
+        }
+        CASE_TIMEOUT_CHURN => timers(&|| {
+            timeout_churn(rt, NUM_TIMEOUTS);
+        }),
+        CASE_SLEEP_RESET => timers(&|| {
+            sleep_reset(rt, NUM_RESETS);
+        }),
         SpawnManyLocal::CASE => repeat::<SpawnManyLocal, R>(rt, iters),
         SpawnManyRemote::CASE => repeat::<SpawnManyRemote, R>(rt, iters),
         SpawnManyRemoteIdle::CASE => repeat::<SpawnManyRemoteIdle, R>(rt, iters),

@@ -14,7 +14,9 @@
 //! `async_executor::LocalExecutor` run under `futures_lite::future::block_on`. The
 //! workloads signal each other with [`oneshot`] and [`Latch`], written here on
 //! `atomic-waker` so that every runtime moves exactly the same bytes through exactly the
-//! same channel; none of them touches a runtime's own sync types.
+//! same channel; none of them touches a runtime's own sync types. The timer workloads
+//! ([`timers`]) add [`timers::TimerRt`], each runtime's own sleep, reset and timeout; both
+//! tokio flavors are built with `enable_time()`, as ours always runs its timers.
 //!
 //! ```
 //! use runtime_benches::{Latch, Ours, Rt};
@@ -29,6 +31,7 @@
 //!     latch.wait().await;
 //! });
 //! ```
+pub mod timers;
 pub mod workloads;
 
 use atomic_waker::AtomicWaker;
@@ -202,20 +205,22 @@ impl Rt for Ours {
 pub struct Tokio(pub tokio::runtime::Runtime);
 
 impl Tokio {
-    /// tokio's current-thread flavor.
+    /// tokio's current-thread flavor, timers enabled.
     pub fn current_thread() -> Tokio {
         Tokio(
             tokio::runtime::Builder::new_current_thread()
+                .enable_time()
                 .build()
                 .expect("build tokio runtime"),
         )
     }
 
-    /// tokio's multi-thread flavor with `workers` worker threads.
+    /// tokio's multi-thread flavor with `workers` worker threads, timers enabled.
     pub fn multi_thread(workers: usize) -> Tokio {
         Tokio(
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(workers)
+                .enable_time()
                 .build()
                 .expect("build tokio runtime"),
         )

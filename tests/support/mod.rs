@@ -37,6 +37,23 @@ pub fn rt() -> runtime::Runtime {
         .expect("building a current-thread runtime")
 }
 
+/// A current-thread runtime whose clock starts paused (what
+/// `#[runtime::test(start_paused = true)]` builds), for tests that need the runtime value.
+pub fn rt_paused() -> runtime::Runtime {
+    runtime::Builder::new_current_thread()
+        .start_paused(true)
+        .build()
+        .expect("building a paused current-thread runtime")
+}
+
+/// A multi-thread runtime with `workers` workers.
+pub fn rt_multi(workers: usize) -> runtime::Runtime {
+    runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .build()
+        .expect("building a multi-thread runtime")
+}
+
 /// Locks `m`, ignoring poisoning (a test that panicked while holding it already failed).
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())

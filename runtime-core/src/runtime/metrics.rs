@@ -73,7 +73,7 @@ impl RuntimeMetrics {
     /// ```
     /// let rt = runtime::Builder::new_current_thread().build().unwrap();
     /// assert_eq!(rt.handle().metrics().num_blocking_threads(), 0); // started on demand
-    /// rt.block_on(runtime::spawn_blocking(|| ())).unwrap();
+    /// rt.block_on(async { runtime::spawn_blocking(|| ()).await }).unwrap();
     /// assert_eq!(rt.handle().metrics().num_blocking_threads(), 1); // kept alive a while
     /// ```
     pub fn num_blocking_threads(&self) -> usize {
@@ -84,7 +84,7 @@ impl RuntimeMetrics {
     ///
     /// ```
     /// let rt = runtime::Builder::new_current_thread().build().unwrap();
-    /// rt.block_on(runtime::spawn_blocking(|| ())).unwrap();
+    /// rt.block_on(async { runtime::spawn_blocking(|| ()).await }).unwrap();
     /// let m = rt.handle().metrics();
     /// assert!(m.num_idle_blocking_threads() <= m.num_blocking_threads());
     /// ```
