@@ -114,6 +114,18 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
+    let (join, job) = new_job(pool as *const ThreadPool as usize, rt, f);
+    // Refused (the pool shut down): the job drops here and cancels its task (rule 1).
+    let _ = pool.execute(move || job.run());
+    join
+}
+
+/// The task for `f` and the job that runs it on the pool at address `pool`.
+fn new_job<F, R>(pool: usize, rt: Option<scheduler::Handle>, f: F) -> (JoinHandle<R>, Job)
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
     let inhibit = rt.as_ref().map(|h| h.time().inhibit_auto_advance());
     let scheduler = BlockingSchedule { rt: rt.clone() };
     let raw = RawTask::new(BlockingTask(Some(f)), scheduler, Id::next());
@@ -123,13 +135,11 @@ where
     raw.drop_reference();
     let job = Job {
         task: Some(Notified(Task::from_raw(raw))),
-        pool: pool as *const ThreadPool as usize,
+        pool,
         rt,
         _inhibit: inhibit,
     };
-    // Refused (the pool shut down): the job drops here and cancels its task (rule 1).
-    let _ = pool.execute(move || job.run());
-    join
+    (join, job)
 }
 
 /// The closure as a future that completes on its first poll.
@@ -225,6 +235,9 @@ impl Schedule for BlockingSchedule {
         }
     }
 }
+
+#[cfg(all(test, runtime_loom))]
+mod tests;
 
 #[cfg(not(runtime_loom))]
 const _: () = {
