@@ -66,6 +66,8 @@ pub(crate) struct SharedMetrics {
 struct Core {
     tasks: VecDeque<Job>,
     tick: u32,
+    /// Polls of the `block_on` future (timers are fired every `event_interval` of them).
+    main_polls: u32,
     park: ParkThread,
     polls: u64,
     parks: u64,
@@ -104,6 +106,7 @@ impl Handle {
             core: Mutex::new(Some(Box::new(Core {
                 tasks: VecDeque::with_capacity(64),
                 tick: 0,
+                main_polls: 0,
                 park,
                 polls: 0,
                 parks: 0,
@@ -305,6 +308,13 @@ impl CoreGuard<'_> {
                 if let Poll::Ready(v) = task::coop::with_budget(|| future.as_mut().poll(&mut cx)) {
                     handle.metrics.polls.store(core.polls, Relaxed);
                     return v;
+                }
+                // The main future's polls count as ticks too: one that keeps yielding
+                // with no task runnable must not starve the timers.
+                core.main_polls = core.main_polls.wrapping_add(1);
+                if core.main_polls.is_multiple_of(event_interval) {
+                    core.park.park_timeout(std::time::Duration::ZERO);
+                    handle.time.process();
                 }
             }
             for _ in 0..event_interval {
