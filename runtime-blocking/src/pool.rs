@@ -201,7 +201,9 @@ impl ThreadPool {
         self.shared.completed.load(Ordering::Relaxed)
     }
 
-    /// Jobs that panicked (also counted in `completed_jobs`).
+    /// Jobs that panicked (also counted in `completed_jobs`). A closure given to
+    /// `runtime::spawn_blocking` or `run_in_executor` is not counted here when it panics:
+    /// its task catches the panic and hands it to the `JoinHandle`.
     pub fn panicked_jobs(&self) -> usize {
         self.shared.panicked.load(Ordering::Relaxed)
     }
