@@ -244,7 +244,7 @@ impl Interval {
         } else {
             self.delay.deadline_after(deadline, self.period)
         };
-        self.delay.reset_unpinned(next);
+        self.delay.reset_with_now(next, now);
         Poll::Ready(deadline)
     }
 
@@ -282,7 +282,7 @@ impl Interval {
     /// ```
     pub fn reset_immediately(&mut self) {
         let now = self.delay.now();
-        self.delay.reset_unpinned(now);
+        self.delay.reset_with_now(now, now);
     }
 
     /// Schedules the next tick `after` from now.
@@ -300,8 +300,9 @@ impl Interval {
     /// assert_eq!(time.next_deadline(), Some(time.now() + Duration::from_secs(5)));
     /// ```
     pub fn reset_after(&mut self, after: Duration) {
-        let next = self.delay.deadline_after(self.delay.now(), after);
-        self.delay.reset_unpinned(next);
+        let now = self.delay.now();
+        let next = self.delay.deadline_after(now, after);
+        self.delay.reset_with_now(next, now);
     }
 
     /// Schedules the next tick at `deadline`.
@@ -321,7 +322,8 @@ impl Interval {
     /// assert_eq!(ticks.poll_tick(&mut cx), std::task::Poll::Ready(at));
     /// ```
     pub fn reset_at(&mut self, deadline: Instant) {
-        self.delay.reset_unpinned(deadline);
+        let now = self.delay.now();
+        self.delay.reset_with_now(deadline, now);
     }
 
     /// What this `Interval` does after a missed tick.

@@ -72,11 +72,15 @@ pub fn sleep(duration: Duration) -> Sleep {
     match TimeHandle::current() {
         Some(handle) => {
             let deadline = handle.timers().deadline_after(handle.now(), duration);
-            Sleep::new(Some(handle), deadline)
+            Sleep::new(Some(handle), deadline, FirstPoll::after(duration))
         }
         None => {
             let now = Instant::now();
-            Sleep::new(None, add_or_far_future(now, duration))
+            Sleep::new(
+                None,
+                add_or_far_future(now, duration),
+                FirstPoll::after(duration),
+            )
         }
     }
 }
@@ -110,7 +114,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// });
 /// ```
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep::new(TimeHandle::current(), deadline)
+    Sleep::new(TimeHandle::current(), deadline, FirstPoll::Check)
 }
 
 /// `instant + duration`, or thirty years ahead when that is not representable.
@@ -157,14 +161,41 @@ pub struct Sleep {
     deadline: Instant,
     /// The timer, from the first poll that found the deadline ahead.
     registration: Option<Registration>,
+    /// What a poll without a timer does.
+    first_poll: FirstPoll,
+}
+
+/// What a poll of a `Sleep` without a timer does. Reading the clock costs as much
+/// as the rest of a timer's life, so it is read only where the answer is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FirstPoll {
+    /// The deadline was computed as "now + d" with `d > 0` moments ago: register
+    /// at once (should it have passed meanwhile, the timer fires at the driver's
+    /// next turn, never early).
+    Register,
+    /// The deadline came from the caller: compare it with the clock first.
+    Check,
+    /// The deadline is known to have passed: complete.
+    Ready,
+}
+
+impl FirstPoll {
+    fn after(duration: Duration) -> Self {
+        if duration.is_zero() {
+            Self::Ready
+        } else {
+            Self::Register
+        }
+    }
 }
 
 impl Sleep {
-    fn new(handle: Option<TimeHandle>, deadline: Instant) -> Self {
+    fn new(handle: Option<TimeHandle>, deadline: Instant, first_poll: FirstPoll) -> Self {
         Self {
             handle,
             deadline,
             registration: None,
+            first_poll,
         }
     }
 
@@ -201,14 +232,15 @@ impl Sleep {
     pub fn is_elapsed(&self) -> bool {
         match &self.registration {
             Some(registration) => registration.is_done(),
-            None => self.deadline <= self.now(),
+            None => self.first_poll == FirstPoll::Ready || self.deadline <= self.now(),
         }
     }
 
     /// Moves the deadline to `deadline`, whether this `Sleep` completed or not:
-    /// it completes again then. O(1): a registered timer moves in its wheel; a
-    /// deadline that has passed drops the timer, and the next poll completes
-    /// without one.
+    /// it completes again then. O(1), and no clock read: a registered timer
+    /// moves in its wheel. A deadline that has passed completes it when its
+    /// runtime next fires timers (at once if that runtime already went past it),
+    /// as with tokio.
     ///
     /// ```
     /// use runtime_timer::{sleep, Clock, Instant, TimeHandle};
@@ -234,17 +266,21 @@ impl Sleep {
     /// [`reset`](Self::reset) for owners that hold the `Sleep` by value.
     pub(crate) fn reset_unpinned(&mut self, deadline: Instant) {
         self.deadline = deadline;
-        let Some(registration) = &mut self.registration else {
-            return;
-        };
-        let passed = self
-            .handle
-            .as_ref()
-            .is_some_and(|handle| deadline <= handle.now());
-        if passed {
-            self.registration = None; // cancels; the next poll completes
+        match &mut self.registration {
+            Some(registration) => registration.reset(deadline),
+            None => self.first_poll = FirstPoll::Check,
+        }
+    }
+
+    /// [`reset_unpinned`](Self::reset_unpinned) by an owner that just read the
+    /// clock (`now`): a deadline that has passed completes on the next poll.
+    pub(crate) fn reset_with_now(&mut self, deadline: Instant, now: Instant) {
+        if deadline <= now {
+            self.deadline = deadline;
+            self.registration = None; // cancels
+            self.first_poll = FirstPoll::Ready;
         } else {
-            registration.reset(deadline);
+            self.reset_unpinned(deadline);
         }
     }
 
@@ -283,8 +319,13 @@ impl Sleep {
             }
         };
         let handle = self.handle.insert(handle);
-        if self.deadline <= handle.now() {
-            return None;
+        match self.first_poll {
+            FirstPoll::Ready => return None,
+            FirstPoll::Check if self.deadline <= handle.now() => {
+                self.first_poll = FirstPoll::Ready;
+                return None;
+            }
+            FirstPoll::Check | FirstPoll::Register => {}
         }
         let timers = handle.timers();
         let shard = shard.unwrap_or(timers.shards() - 1);
@@ -452,15 +493,26 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn reset_to_a_passed_deadline_completes_without_a_timer() {
+    fn reset_to_a_passed_deadline_completes_when_timers_are_next_fired() {
         let (time, _guard) = paused();
         let mut sleep = sleep(Duration::from_secs(60));
         assert!(poll(&mut sleep, Waker::noop()).is_pending());
+        // No clock read on reset (tokio's semantics): the timer moves to "now",
+        // which the wheel has not processed yet, and fires at the next turn.
+        time.clock().advance(MS);
         Pin::new(&mut sleep).reset(time.now());
-        assert_eq!(time.next_deadline(), None, "the timer was cancelled");
+        assert_eq!(time.next_deadline(), Some(time.now()));
+        assert_eq!(time.process(), 1);
         assert!(sleep.is_elapsed());
         assert_eq!(poll(&mut sleep, Waker::noop()), Poll::Ready(()));
         assert_eq!(time.next_deadline(), None);
+        // Once the wheel went past a time, a reset to it completes at once.
+        Pin::new(&mut sleep).reset(time.now() + MS);
+        assert!(poll(&mut sleep, Waker::noop()).is_pending());
+        advance(&time, 2 * MS);
+        Pin::new(&mut sleep).reset(time.now() - MS);
+        assert!(sleep.is_elapsed());
+        assert_eq!(poll(&mut sleep, Waker::noop()), Poll::Ready(()));
     }
 
     #[test]

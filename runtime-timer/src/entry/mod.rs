@@ -14,8 +14,9 @@
 //! - **E1.** The wheel, its keys and the shard's `closed` flag are touched only
 //!   under the shard lock.
 //! - **E2.** Only the owner starts an epoch, under the shard lock, and only
-//!   after the wheel no longer holds the entry (`Wheel::reset` failed) or the
-//!   shard has closed; see [`state`]. So at most one copy of the entry is in a
+//!   after the wheel no longer holds the entry (`Wheel::reset` failed, or the
+//!   owner removed it for a deadline the wheel already passed, starting the epoch
+//!   `FIRED`) or the shard has closed; see [`state`]. So at most one copy of the entry is in a
 //!   wheel, and it carries the current epoch.
 //! - **E3.** A driver fires a copy only through `PENDING@e -> FIRED@e`
 //!   (`SHUTDOWN@e` at shutdown) for the copy's own epoch `e`, and only then wakes

@@ -28,7 +28,7 @@
 //! |---|---|---|---|
 //! | `PENDING@e` | `FIRED@e` | driver | CAS, fails if the epoch moved on |
 //! | `PENDING@e` | `SHUTDOWN@e` | shutdown | CAS, fails if the epoch moved on |
-//! | any `@e` | `PENDING@e+1` or `SHUTDOWN@e+1` | owner | swap, under the shard lock |
+//! | any `@e` | `PENDING@e+1`, `FIRED@e+1` or `SHUTDOWN@e+1` | owner | swap, under the shard lock |
 
 use crate::loom::sync::atomic::{AtomicU64, Ordering};
 
@@ -127,7 +127,8 @@ impl State {
     }
 
     /// Owner, under the shard lock: starts epoch `current + 1` with `status`
-    /// (`Pending` to re-register, `Shutdown` when the shard has closed) and
+    /// (`Pending` to re-register, `Fired` for a deadline the wheel has already
+    /// passed, so it is never inserted, `Shutdown` when the shard has closed) and
     /// returns it. A driver still holding a copy of epoch `current` will find its
     /// CAS stale.
     pub(crate) fn transition_to_next_epoch(&self, current: u64, status: Status) -> u64 {

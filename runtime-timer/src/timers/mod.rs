@@ -180,8 +180,19 @@ impl Timers {
     pub fn register(&self, shard: usize, deadline: Instant) -> Registration {
         let shard = self.shards[shard % self.shards.len()].clone();
         let ns = shard.ns(deadline);
-        let entry = Arc::new(Shared::new(Status::Pending));
         let mut inner = shard.inner.lock();
+        if ns <= inner.wheel.now() && !inner.closed {
+            // The wheel went past it already: fired, without a trip through the wheel.
+            drop(inner);
+            return Registration {
+                entry: Arc::new(Shared::new(Status::Fired)),
+                shard,
+                key: None,
+                epoch: 0,
+                deadline,
+            };
+        }
+        let entry = Arc::new(Shared::new(Status::Pending));
         if inner.closed {
             drop(inner);
             return Registration {
@@ -410,6 +421,22 @@ impl Registration {
                 .state()
                 .transition_to_next_epoch(self.epoch, Status::Shutdown);
             self.key = None;
+            return;
+        }
+        if ns <= inner.wheel.now() {
+            // The wheel went past the new deadline already: fired now (E4 holds:
+            // the wheel no longer holds this epoch's copy once it is removed).
+            let removed = self.key.take().and_then(|key| inner.wheel.remove(key));
+            self.epoch = self
+                .entry
+                .state()
+                .transition_to_next_epoch(self.epoch, Status::Fired);
+            if removed.is_some() {
+                // Only later than before: nobody needs unparking.
+                let _ = self.shard.publish_next(&inner.wheel);
+            }
+            drop(inner);
+            drop(removed);
             return;
         }
         // E2: if the wheel still holds this epoch's copy, move it; otherwise it

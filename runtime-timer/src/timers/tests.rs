@@ -79,13 +79,29 @@ fn reset_moves_a_pending_timer_and_rearms_a_fired_one() {
 }
 
 #[test]
-fn a_past_deadline_fires_at_the_next_process() {
+fn a_deadline_the_wheel_went_past_fires_at_once() {
     let (timers, start) = timers(1);
     let _other = timers.register(0, start + 40 * MS);
     timers.process(start + 50 * MS);
+    // The wheel has seen 50 ms: the timer is fired at registration, never stored.
+    let mut sleep = timers.register(0, start + MS);
+    assert!(sleep.is_elapsed());
+    assert_eq!(timers.next_deadline(), None);
+    // A reset to a time the wheel passed fires at once too, taking the copy out.
+    sleep.reset(start + 60 * MS);
+    assert!(!sleep.is_elapsed());
+    assert_eq!(timers.next_deadline(), Some(start + 60 * MS));
+    sleep.reset(start + 49 * MS);
+    assert!(sleep.is_elapsed());
+    assert_eq!(timers.next_deadline(), None);
+    assert_eq!(timers.process(start + 100 * MS), 0);
+}
+
+#[test]
+fn a_past_deadline_the_wheel_has_not_seen_fires_at_the_next_process() {
+    let (timers, start) = timers(1);
     let sleep = timers.register(0, start + MS);
-    // The wheel has seen 50 ms: the timer is due already.
-    assert_eq!(timers.next_deadline(), Some(start + 50 * MS));
+    assert!(!sleep.is_elapsed());
     assert_eq!(timers.process(start + 50 * MS), 1);
     assert!(sleep.is_elapsed());
 }

@@ -47,6 +47,17 @@
 //! reports its exact deadline, so a driver can park until then (punctual firing)
 //! instead of until the next tick.
 //!
+//! # The current millisecond
+//!
+//! Firing at exact deadlines means a driver may advance many times within one
+//! millisecond. So the first time the current tick's slot is processed, what is
+//! not due yet is sorted by deadline and kept in order (`sorted` names that tick):
+//! later advances within the tick only take due entries off the front, O(fired),
+//! instead of walking the whole slot each time (with thousands of timers in one
+//! millisecond that walk cost more CPU than the millisecond lasts). An entry
+//! inserted into that slot while it is sorted is put in its place (a walk of the
+//! slot; such inserts are due within the millisecond, so rare).
+//!
 //! # Horizon
 //!
 //! A tick that differs from `elapsed` above level 5 (more than one turn of the
@@ -133,6 +144,9 @@ pub struct Wheel<T> {
     elapsed: u64,
     /// The latest time [`advance`](Self::advance) was given, in ns.
     now: u64,
+    /// The tick whose level-0 slot is sorted by deadline ("The current
+    /// millisecond"), or [`NEVER`].
+    sorted: u64,
     len: usize,
 }
 
@@ -184,6 +198,7 @@ impl<T> Wheel<T> {
             ready: NIL,
             elapsed: 0,
             now: 0,
+            sorted: NEVER,
             len: 0,
         }
     }
@@ -312,18 +327,59 @@ impl<T> Wheel<T> {
                 break;
             }
             self.elapsed = expiry;
+            if level == 0 && expiry == now_tick {
+                // The current tick: take what is due, keep the rest sorted.
+                self.advance_current(slot, now);
+                break;
+            }
             let mut index = self.take_slot(level, slot);
             while index != NIL {
                 let next = self.slab.node(index).next;
                 self.place(index);
                 index = next;
             }
-            if level == 0 && expiry == now_tick {
-                // What stayed here is due later in this very tick.
-                break;
-            }
         }
         self.elapsed = now_tick;
+    }
+
+    /// Moves the due entries of the current tick's slot to the ready list,
+    /// sorting the slot the first time ("The current millisecond").
+    fn advance_current(&mut self, slot: usize, now: u64) {
+        let list = list_id(0, slot);
+        if self.sorted != self.elapsed {
+            let mut index = self.take_slot(0, slot);
+            let mut later = Vec::new();
+            while index != NIL {
+                let node = self.slab.node(index);
+                let next = node.next;
+                if node.deadline <= now {
+                    self.link(index, READY);
+                } else {
+                    later.push((node.deadline, index));
+                }
+                index = next;
+            }
+            // Linking pushes to the front: link the latest first.
+            later.sort_unstable_by(|a, b| b.cmp(a));
+            for &(_, index) in &later {
+                self.link(index, list);
+            }
+            if let Some(&(first, _)) = later.last() {
+                let level = &mut self.levels[0];
+                level.occupied |= 1 << slot;
+                level.min[slot] = first;
+            }
+            self.sorted = self.elapsed;
+            return;
+        }
+        loop {
+            let head = self.levels[0].heads[slot];
+            if head == NIL || self.slab.node(head).deadline > now {
+                break;
+            }
+            self.unlink(head);
+            self.link(head, READY);
+        }
     }
 
     /// Takes one due entry, if any (after [`advance`](Self::advance)).
@@ -347,6 +403,7 @@ impl<T> Wheel<T> {
 
     /// Takes every stored entry out, due or not, in no particular order.
     pub fn drain(&mut self) -> Vec<T> {
+        self.sorted = NEVER;
         let mut out = Vec::with_capacity(self.len);
         for index in 0..self.slab.nodes.len() {
             let index = index as u32; // the slab never holds more than u32::MAX
@@ -367,8 +424,13 @@ impl<T> Wheel<T> {
             return;
         }
         // `deadline > now >= elapsed * TICK_NS`, so `tick >= elapsed`.
-        let (level, slot) = position(self.elapsed, deadline / TICK_NS);
-        self.link(index, list_id(level, slot));
+        let tick = deadline / TICK_NS;
+        let (level, slot) = position(self.elapsed, tick);
+        if tick == self.sorted {
+            self.link_sorted(index, list_id(level, slot), deadline);
+        } else {
+            self.link(index, list_id(level, slot));
+        }
         let level = &mut self.levels[level];
         level.occupied |= 1 << slot;
         level.min[slot] = level.min[slot].min(deadline);
@@ -415,6 +477,9 @@ impl<T> Wheel<T> {
 
     /// Empties a slot and returns the head of its former list.
     fn take_slot(&mut self, level: usize, slot: usize) -> u32 {
+        if level == 0 && self.sorted != NEVER && self.sorted % SLOTS as u64 == slot as u64 {
+            self.sorted = NEVER;
+        }
         let level = &mut self.levels[level];
         level.occupied &= !(1 << slot);
         level.min[slot] = NEVER;
@@ -445,6 +510,29 @@ impl<T> Wheel<T> {
         *self.head_mut(list) = index;
     }
 
+    /// Links a node that is on no list into the sorted `list` before the first
+    /// node with a later deadline.
+    fn link_sorted(&mut self, index: u32, list: ListId, deadline: u64) {
+        let mut prev = NIL;
+        let mut next = *self.head_mut(list);
+        while next != NIL && self.slab.node(next).deadline <= deadline {
+            prev = next;
+            next = self.slab.node(next).next;
+        }
+        if prev == NIL {
+            self.link(index, list);
+            return;
+        }
+        let node = self.slab.node_mut(index);
+        node.prev = prev;
+        node.next = next;
+        node.list = list;
+        self.slab.node_mut(prev).next = index;
+        if next != NIL {
+            self.slab.node_mut(next).prev = index;
+        }
+    }
+
     /// Takes a node off its list, clearing the slot's bit when it empties.
     fn unlink(&mut self, index: u32) {
         let node = self.slab.node(index);
@@ -462,6 +550,14 @@ impl<T> Wheel<T> {
             let level = &mut self.levels[level];
             level.occupied &= !(1 << slot);
             level.min[slot] = NEVER;
+        } else if prev == NIL
+            && next != NIL
+            && self.sorted != NEVER
+            && list == list_id(0, (self.sorted % SLOTS as u64) as usize)
+        {
+            // The sorted slot's minimum stays exact: its new head.
+            let min = self.slab.node(next).deadline;
+            self.levels[0].min[usize::from(list)] = min;
         }
     }
 }

@@ -279,3 +279,61 @@ fn debug_shows_the_counts() {
         "{text}"
     );
 }
+
+#[test]
+fn many_deadlines_in_the_current_tick_fire_in_order_without_rewalking() {
+    let mut wheel = Wheel::new();
+    // 1,000 deadlines spread over tick 5, inserted out of order.
+    for i in 0..1_000u64 {
+        let offset = (i * 7_919) % 1_000 * 1_000; // a permutation of 0..1000 µs
+        wheel.insert(5 * MS + offset, offset);
+    }
+    let mut fired = Vec::new();
+    // Advance in 1 µs steps through the tick: each step fires exactly the due ones.
+    for step in 0..1_000u64 {
+        let now = 5 * MS + step * 1_000;
+        wheel.poll(now, &mut |value| fired.push(value));
+        assert_eq!(fired.len() as u64, step + 1, "at {now}");
+        assert_eq!(*fired.last().unwrap(), step * 1_000);
+        if step < 999 {
+            assert_eq!(
+                wheel.next_deadline(),
+                Some(now + 1_000),
+                "exact, not a bound"
+            );
+        }
+    }
+    assert!(wheel.is_empty());
+}
+
+#[test]
+fn the_sorted_current_tick_keeps_inserts_removals_and_resets_in_order() {
+    let mut wheel = Wheel::new();
+    let a = wheel.insert(3 * MS + 100, "a");
+    let b = wheel.insert(3 * MS + 900, "b");
+    assert!(fired_at(&mut wheel, 3 * MS + 100) == ["a"]);
+    assert_eq!(wheel.remove(a), None);
+    // The slot is sorted now: an insert between, and one before everything.
+    wheel.insert(3 * MS + 500, "mid");
+    let first = wheel.insert(3 * MS + 200, "first");
+    assert_eq!(wheel.next_deadline(), Some(3 * MS + 200));
+    // Removing the head keeps the minimum exact.
+    assert_eq!(wheel.remove(first), Some("first"));
+    assert_eq!(wheel.next_deadline(), Some(3 * MS + 500));
+    // Reset within the tick, and out of it.
+    assert!(wheel.reset(b, 3 * MS + 300));
+    assert_eq!(wheel.next_deadline(), Some(3 * MS + 300));
+    assert!(fired_at(&mut wheel, 3 * MS + 499) == ["b"]);
+    let late = wheel.insert(3 * MS + 999_999, "late");
+    assert!(wheel.reset(late, 4 * MS + 1));
+    assert!(fired_at(&mut wheel, 3 * MS + 999_999) == ["mid"]);
+    assert!(fired_at(&mut wheel, 4 * MS) == Vec::<&str>::new());
+    assert!(fired_at(&mut wheel, 4 * MS + 1) == ["late"]);
+    // The next tick's slot sorts afresh.
+    wheel.insert(4 * MS + 50, "x");
+    wheel.insert(4 * MS + 20, "y");
+    let mut both = fired_at(&mut wheel, 4 * MS + 60);
+    both.sort_unstable();
+    assert_eq!(both, ["x", "y"]);
+    assert!(wheel.is_empty());
+}
