@@ -104,6 +104,17 @@ pub(crate) struct WorkerMetrics {
 /// The per-thread state a worker publishes through the context.
 pub(crate) struct WorkerCx {
     core: RefCell<Option<Box<Core>>>,
+    /// Set while this worker fires timers: the tasks they wake go first in line.
+    firing_timers: std::cell::Cell<bool>,
+}
+
+impl WorkerCx {
+    /// Fires the due timers; the tasks they wake run next on this worker.
+    fn fire_timers(&self, time: &runtime_timer::TimeHandle) {
+        self.firing_timers.set(true);
+        time.process();
+        self.firing_timers.set(false);
+    }
 }
 
 impl Handle {
@@ -211,6 +222,13 @@ impl Handle {
             let cx = unsafe { &*cx };
             if let Ok(mut guard) = cx.core.try_borrow_mut() {
                 if let Some(core) = guard.as_mut() {
+                    if cx.firing_timers.get()
+                        && kind == Kind::Wake
+                        && core.timer_woken.len() < worker::MAX_TIMER_WOKEN
+                    {
+                        core.timer_woken.push_back(task);
+                        return;
+                    }
                     self.schedule_local(core, task, kind);
                     return;
                 }
@@ -304,6 +322,7 @@ fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
     let index = core.index;
     let cx = WorkerCx {
         core: RefCell::new(Some(core)),
+        firing_timers: std::cell::Cell::new(false),
     };
     let sched = super::Handle::MultiThread(handle.clone());
     let _current = context::set_current(&sched);
@@ -326,6 +345,7 @@ fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
         handle.publish_stats(&mut core);
         drop(handle.remotes[index].lifo.take());
         core.deferred.clear();
+        core.timer_woken.clear();
         while let Some(t) = core.run_queue.pop() {
             drop(t);
         }

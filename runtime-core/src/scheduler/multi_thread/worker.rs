@@ -27,12 +27,18 @@ use std::time::Instant;
 /// How many times in a row a worker runs the task in its LIFO slot.
 pub(super) const MAX_LIFO_POLLS: usize = 3;
 
+/// How many timer-woken tasks a worker keeps in its private first-in-line queue.
+pub(super) const MAX_TIMER_WOKEN: usize = 256;
+
 /// What only the worker's own thread touches.
 pub(crate) struct Core {
     pub(super) index: usize,
     pub(super) run_queue: Worker<Notified>,
     /// Tasks that yielded, run once nothing else is ready (or at maintenance).
     pub(super) deferred: std::collections::VecDeque<Notified>,
+    /// Tasks this worker's timer firing woke: they run before anything else here
+    /// (at most [`MAX_TIMER_WOKEN`]; more go to the deque).
+    pub(super) timer_woken: std::collections::VecDeque<Notified>,
     pub(super) is_searching: bool,
     tick: u32,
     rand: FastRand,
@@ -104,6 +110,7 @@ impl Core {
             index,
             run_queue: Worker::new_fifo(),
             deferred: std::collections::VecDeque::new(),
+            timer_woken: std::collections::VecDeque::new(),
             is_searching: false,
             tick: 0,
             rand: FastRand::new(seed),
@@ -115,6 +122,7 @@ impl Core {
     fn has_local_work(&self, handle: &Handle) -> bool {
         !self.run_queue.is_empty()
             || !self.deferred.is_empty()
+            || !self.timer_woken.is_empty()
             || !handle.remotes[self.index].lifo.is_empty()
     }
 
@@ -147,7 +155,7 @@ impl Handle {
             if maintenance {
                 // Busy workers fire timers too; the core is not borrowed here, so the
                 // woken tasks land in this worker's queues.
-                self.time.process();
+                cx.fire_timers(&self.time);
                 if self.is_shutdown() {
                     return;
                 }
@@ -196,6 +204,9 @@ impl Handle {
     }
 
     fn next_task(&self, core: &mut Core) -> Option<Notified> {
+        if let Some(t) = core.timer_woken.pop_front() {
+            return Some(t);
+        }
         if core.tick.is_multiple_of(self.config.global_queue_interval) && !self.inject.is_empty() {
             // A batch, not one: remote work keeps pace with a busy local queue.
             if let Some(t) = self.inject.pop_batch_into(&core.run_queue) {
@@ -357,8 +368,8 @@ impl Handle {
                 break;
             }
             // Fire what is due with the core not borrowed: the woken tasks go to this
-            // worker's LIFO slot and deque, and the check below finds them.
-            self.time.process();
+            // worker's queues, and the check below finds them.
+            cx.fire_timers(&self.time);
             let mut guard = cx.core.borrow_mut();
             let core = guard.as_mut().expect("worker core present");
             if self.transition_from_parked(core) {
