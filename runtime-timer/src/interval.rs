@@ -537,8 +537,13 @@ mod tests {
         assert!(poll_tick(&mut interval).is_pending());
         assert_eq!(time.next_deadline(), Some(start + ms(30)));
         interval.reset_at(start + ms(50));
+        // Pushed back: the published next deadline stays a lower bound.
+        assert_eq!(time.next_deadline(), Some(start + ms(30)));
+        advance(&time, ms(30));
+        assert!(poll_tick(&mut interval).is_pending());
         assert_eq!(time.next_deadline(), Some(start + ms(50)));
-        advance(&time, ms(50));
+        time.clock().advance(ms(20));
+        time.process();
         assert_eq!(poll_tick(&mut interval), Poll::Ready(start + ms(50)));
         assert!(poll_tick(&mut interval).is_pending());
         assert_eq!(time.next_deadline(), Some(start + ms(150)));

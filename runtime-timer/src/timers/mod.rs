@@ -452,9 +452,15 @@ impl Registration {
             };
             self.key = Some(inner.wheel.insert(ns, fire));
         }
-        let earlier = self.shard.publish_next(&inner.wheel);
-        drop(inner);
-        self.shard.notify(earlier);
+        // The shard's published next deadline only needs to stay a lower bound: a
+        // timer pushed back (the common reset: an idle timeout moved on each
+        // request) leaves it as is, and a driver that wakes for it then finds
+        // nothing due and publishes the exact value.
+        if ns < self.shard.next.load(Ordering::SeqCst) {
+            let earlier = self.shard.publish_next(&inner.wheel);
+            drop(inner);
+            self.shard.notify(earlier);
+        }
     }
 }
 
