@@ -7,6 +7,10 @@
 //! | `task.cancel()` / `task.done()` | [`JoinHandle::abort`] / [`JoinHandle::is_finished`] |
 //! | `task.add_done_callback(cb)` | [`JoinHandle::add_done_callback`] |
 //! | `asyncio.TaskGroup` | [`TaskGroup`] |
+//! | `await asyncio.sleep(s)` | [`sleep`]`(Duration).await`, [`sleep_until`] |
+//! | `asyncio.timeout(s)` / `asyncio.wait_for` | [`timeout`]`(Duration, fut).await` |
+//! | `loop.run_in_executor(None, f)` | [`spawn_blocking`]`(f).await` |
+//! | `loop.run_in_executor(pool, f)` | [`run_in_executor`]`(&pool, f).await` with a [`ThreadPool`] |
 //! | `await asyncio.sleep(0)` | [`yield_now`]`().await` |
 //!
 //! ```
