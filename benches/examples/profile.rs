@@ -2,7 +2,8 @@
 //! no criterion machinery around it. The flavor is `multi_thread` (the default, the
 //! `scheduler/` group, [`WORKERS`] workers) or `current_thread` (`scheduler_current_thread/`).
 //! The timer cases (`timers_many`, `timeout_churn`, `sleep_reset`, of `timers/` and
-//! `timers_current_thread/`) run the same way.
+//! `timers_current_thread/`) run the same way, and so does the blocking-pool case
+//! (`spawn_blocking_batches`, of `blocking/` and `blocking_current_thread/`).
 //!
 //! ```text
 //! cargo build --release -p runtime-benches --example profile
@@ -10,7 +11,11 @@
 //! valgrind --tool=callgrind target/release/examples/profile yield_many smol 20 current_thread
 //! perf record -g target/release/examples/profile yield_many tokio 2000
 //! perf record -g target/release/examples/profile timers_many runtime 20
+//! perf record -g target/release/examples/profile spawn_blocking_batches runtime 500
 //! ```
+use runtime_benches::blocking::{
+    spawn_blocking_batches, BlockingRt, CASE_SPAWN_BLOCKING_BATCHES, NUM_JOBS,
+};
 use runtime_benches::timers::{
     sleep_durations, sleep_reset, timeout_churn, timers_many, TimerRt, CASE_SLEEP_RESET,
     CASE_TIMEOUT_CHURN, CASE_TIMERS_MANY, NUM_RESETS, NUM_TIMEOUTS, NUM_TIMERS, SEED, SLEEP_MAX_MS,
@@ -31,7 +36,7 @@ fn repeat<W: Workload, R: Rt>(rt: &R, iters: u64) {
     drop(background);
 }
 
-fn on<R: TimerRt>(rt: &R, case: &str, iters: u64) {
+fn on<R: TimerRt + BlockingRt>(rt: &R, case: &str, iters: u64) {
     let timers = |run: &dyn Fn()| (0..iters).for_each(|_| run());
     match case {
         CASE_TIMERS_MANY => {
@@ -45,6 +50,9 @@ fn on<R: TimerRt>(rt: &R, case: &str, iters: u64) {
         }),
         CASE_SLEEP_RESET => timers(&|| {
             sleep_reset(rt, NUM_RESETS);
+        }),
+        CASE_SPAWN_BLOCKING_BATCHES => timers(&|| {
+            spawn_blocking_batches(rt, NUM_JOBS);
         }),
         SpawnManyLocal::CASE => repeat::<SpawnManyLocal, R>(rt, iters),
         SpawnManyRemote::CASE => repeat::<SpawnManyRemote, R>(rt, iters),

@@ -16,7 +16,9 @@
 //! `atomic-waker` so that every runtime moves exactly the same bytes through exactly the
 //! same channel; none of them touches a runtime's own sync types. The timer workloads
 //! ([`timers`]) add [`timers::TimerRt`], each runtime's own sleep, reset and timeout; both
-//! tokio flavors are built with `enable_time()`, as ours always runs its timers.
+//! tokio flavors are built with `enable_time()`, as ours always runs its timers. The
+//! blocking-pool workload ([`blocking`]) adds [`blocking::BlockingRt`], each runtime's own
+//! `spawn_blocking` (smol's is `blocking::unblock`).
 //!
 //! ```
 //! use runtime_benches::{Latch, Ours, Rt};
@@ -31,6 +33,7 @@
 //!     latch.wait().await;
 //! });
 //! ```
+pub mod blocking;
 pub mod timers;
 pub mod workloads;
 
