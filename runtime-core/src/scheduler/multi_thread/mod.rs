@@ -337,6 +337,7 @@ fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
     // This worker's timers go to its own shard (no lock shared with other workers).
     let _time = handle.time.enter(index);
     let _slack = crate::util::slack::minimize();
+    let _worker = park::enter_worker(cx.core.borrow().as_ref().expect("core").park.shared());
     if let Some(f) = &handle.config.on_thread_start {
         f();
     }

@@ -26,7 +26,10 @@
 //! only then reads `sleep_until` (the timer crate's unpark hook,
 //! [`DriverWake::timer_registered`]), and wakes the owner if it sleeps past the new
 //! deadline. Both sides are SeqCst with fences, so one sees the other
-//! (`loom_mt_timer_registration_wakes_parked_driver`).
+//! (`loom_mt_timer_registration_wakes_parked_driver`). A registration on one of the
+//! runtime's own workers defers that check to the moment the worker parks without the
+//! driver (it fires due timers itself until then), with the same fences
+//! (`loom_mt_worker_registration_wakes_parked_driver_at_park`).
 use crate::io::driver::{Driver, DriverHandle};
 use crate::loom::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Condvar, Mutex};
@@ -48,6 +51,29 @@ const MODE_POLL: usize = 1;
 const NOT_SLEEPING: u64 = 0;
 /// `sleep_until` while the owner sleeps without a deadline (or is reading it).
 const NO_DEADLINE: u64 = u64::MAX;
+
+crate::loom::thread_local! {
+    /// The [`DriverWake`] (its address) of the runtime whose worker this thread is, or 0.
+    static ON_WORKER_OF: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Marks this thread as a worker of the runtime whose driver is `shared` until the
+/// guard drops (see [`DriverWake::timer_registered`]).
+pub(crate) fn enter_worker(shared: &SharedDriver) -> WorkerGuard {
+    let prev = ON_WORKER_OF.with(|w| w.replace(Arc::as_ptr(&shared.wake) as usize));
+    WorkerGuard { prev }
+}
+
+/// Restores the previous worker mark.
+pub(crate) struct WorkerGuard {
+    prev: usize,
+}
+
+impl Drop for WorkerGuard {
+    fn drop(&mut self) {
+        let _ = ON_WORKER_OF.try_with(|w| w.set(self.prev));
+    }
+}
 
 /// The driver, its waker and the runtime's time, shared by all workers of a runtime.
 pub(crate) struct SharedDriver {
@@ -91,8 +117,21 @@ impl DriverWake {
     }
 
     /// The timer crate's unpark hook: a shard's next deadline became `deadline`.
+    ///
+    /// On one of this runtime's own workers the wake waits until that worker parks
+    /// ([`Parker::park`] checks the deadlines then): until it does, it fires due timers
+    /// itself every `event_interval` polls, and sparing the eventfd write keeps a
+    /// registration as cheap as the registering itself (`timeout_churn`).
     pub(crate) fn timer_registered(&self, deadline: Instant) {
-        // Pairs with the fence in `Inner::park_driver` (module docs).
+        if ON_WORKER_OF.with(|w| w.get()) == self as *const DriverWake as usize {
+            return;
+        }
+        self.wake_if_sleeping_past(deadline);
+    }
+
+    /// Wakes the driver's owner if it sleeps past `deadline`.
+    fn wake_if_sleeping_past(&self, deadline: Instant) {
+        // Pairs with the fence in `SharedDriver::sleep` (module docs).
         fence(SeqCst);
         let until = self.sleep_until.load(SeqCst);
         if until != NOT_SLEEPING && self.ns(deadline) < until {
@@ -163,6 +202,15 @@ impl SharedDriver {
     /// Whether anything is registered that the driver must watch: I/O sources or timers.
     pub(crate) fn has_interest(&self) -> bool {
         self.interest.load(SeqCst) > 0 || self.time.next_deadline().is_some()
+    }
+
+    /// A worker about to sleep without the driver: the timers it registered did not
+    /// wake the driver's owner (see [`DriverWake::timer_registered`]), so it must not
+    /// sleep past them now.
+    pub(crate) fn before_sleeping_without_driver(&self) {
+        if let Some(deadline) = self.time.next_deadline() {
+            self.wake.wake_if_sleeping_past(deadline);
+        }
     }
 
     /// Sleeps, as the driver's owner, until woken or the next timer's deadline.
@@ -243,6 +291,7 @@ impl Parker {
             inner.park_driver(&mut driver);
             true
         } else {
+            inner.shared.before_sleeping_without_driver();
             inner.park_condvar();
             false
         }

@@ -78,3 +78,32 @@ fn loom_mt_timer_registration_wakes_parked_driver() {
         assert!(due.is_elapsed());
     });
 }
+
+/// A worker registers a due timer (its wake of the driver's owner deferred) and then
+/// goes to sleep without the driver, which another worker holds, sleeping toward a
+/// later timer: the owner either reads the new deadline, or the sleeping worker wakes
+/// it. (The worker's `try_lock` of the driver is left out: loom treats a failed
+/// `try_lock` as blocking until the holder lets go, which the holder here never
+/// would; `Parker::park` calls `before_sleeping_without_driver` right after it.)
+#[test]
+fn loom_mt_worker_registration_wakes_parked_driver_at_park() {
+    model(|| {
+        let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
+        let time = driver.time().clone();
+        time.clock().advance(std::time::Duration::from_millis(1));
+        let now = time.now();
+        let _later = time
+            .timers()
+            .register(0, now + std::time::Duration::from_secs(60));
+        let mut owner = Parker::new(driver.clone());
+        let t = thread::spawn(move || {
+            assert!(owner.park(), "the only parker takes the driver");
+        });
+        let _on_worker = crate::scheduler::multi_thread::park::enter_worker(&driver);
+        let due = time.timers().register(1, now);
+        driver.before_sleeping_without_driver();
+        t.join().unwrap();
+        assert_eq!(time.process(), 1);
+        assert!(due.is_elapsed());
+    });
+}
