@@ -6,52 +6,11 @@ mod support;
 
 use std::io::ErrorKind;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::PATIENCE;
-
-/// A one-way latch on std primitives: jobs `wait` on it, the test `open`s it.
-#[derive(Clone, Default)]
-struct Gate {
-    inner: Arc<(Mutex<bool>, Condvar)>,
-}
-
-impl Gate {
-    fn new() -> Gate {
-        Gate::default()
-    }
-
-    fn open(&self) {
-        *support::lock(&self.inner.0) = true;
-        self.inner.1.notify_all();
-    }
-
-    /// Blocks until the gate opens; panics after [`PATIENCE`] (a hang, not a timing).
-    fn wait(&self) {
-        let (lock, cv) = &*self.inner;
-        let deadline = Instant::now() + PATIENCE;
-        let mut open = support::lock(lock);
-        while !*open {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "gate never opened");
-            open = cv
-                .wait_timeout(open, left)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-    }
-}
-
-/// Polls `cond` from a plain thread until it holds; panics after [`PATIENCE`].
-fn wait_until(mut cond: impl FnMut() -> bool, what: &str) {
-    let deadline = Instant::now() + PATIENCE;
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting: {what}");
-        thread::sleep(Duration::from_millis(1));
-    }
-}
+use support::{wait_until, Gate, PATIENCE};
 
 /// Counts jobs running at once and remembers the most there ever were.
 #[derive(Clone, Default)]

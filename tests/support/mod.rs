@@ -453,3 +453,48 @@ pub fn assert_send<T: Send>() {}
 pub fn assert_sync<T: Sync>() {}
 /// Compiles only for `Clone` types.
 pub fn assert_clone<T: Clone>() {}
+
+/// A one-way latch on std primitives: blocking jobs `wait` on it, the test `open`s it.
+#[derive(Clone, Default)]
+pub struct Gate {
+    inner: Arc<(Mutex<bool>, std::sync::Condvar)>,
+}
+
+impl Gate {
+    pub fn new() -> Gate {
+        Gate::default()
+    }
+
+    pub fn open(&self) {
+        *lock(&self.inner.0) = true;
+        self.inner.1.notify_all();
+    }
+
+    pub fn is_open(&self) -> bool {
+        *lock(&self.inner.0)
+    }
+
+    /// Blocks until the gate opens; panics after [`PATIENCE`] (a hang, not a timing).
+    pub fn wait(&self) {
+        let (mutex, cv) = &*self.inner;
+        let deadline = Instant::now() + PATIENCE;
+        let mut open = lock(mutex);
+        while !*open {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "gate never opened");
+            open = cv
+                .wait_timeout(open, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
+/// Polls `cond` from a plain thread until it holds; panics after [`PATIENCE`].
+pub fn wait_until(mut cond: impl FnMut() -> bool, what: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting: {what}");
+        thread::sleep(Duration::from_millis(1));
+    }
+}
