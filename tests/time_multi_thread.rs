@@ -313,3 +313,58 @@ fn ten_thousand_concurrent_sleeps_all_complete_none_early() {
     assert_eq!(done.load(SeqCst), N);
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
+
+/// A worker moves a sleeping task's timer earlier and then blocks in a poll, while the
+/// other worker sleeps on the driver toward the old, later deadline: the timer still
+/// fires near its new deadline (the monitor fires overdue timers), not when the blocked
+/// worker comes back.
+#[test]
+fn a_timer_moved_earlier_by_a_worker_that_then_blocks_still_fires_on_time() {
+    let rt = support::rt_multi(2);
+    let shared: Arc<Mutex<Option<Pin<Box<Sleep>>>>> = Arc::new(Mutex::new(None));
+    let polled = Arc::new(AtomicUsize::new(0));
+    let waiter = {
+        let (shared, polled) = (shared.clone(), polled.clone());
+        rt.spawn(async move {
+            *support::lock(&shared) = Some(Box::pin(sleep(Duration::from_secs(3600))));
+            std::future::poll_fn(|cx| {
+                polled.fetch_add(1, SeqCst);
+                let mut slot = support::lock(&shared);
+                slot.as_mut().expect("the sleep").as_mut().poll(cx)
+            })
+            .await;
+            std::time::Instant::now()
+        })
+    };
+    let wall = std::time::Instant::now();
+    while polled.load(SeqCst) == 0 {
+        assert!(wall.elapsed() < PATIENCE, "the waiter never ran");
+        std::thread::sleep(ms(1));
+    }
+    // Let both workers go to sleep, one of them on the driver until the hour is up.
+    std::thread::sleep(ms(30));
+    let mover = {
+        let shared = shared.clone();
+        rt.spawn(async move {
+            let moved_at = std::time::Instant::now();
+            let deadline = Instant::now() + ms(10);
+            support::lock(&shared)
+                .as_mut()
+                .expect("the sleep")
+                .as_mut()
+                .reset(deadline);
+            // Blocks this worker far past the new deadline.
+            std::thread::sleep(ms(400));
+            moved_at
+        })
+    };
+    let fired_at = rt.block_on(waiter).unwrap();
+    let moved_at = rt.block_on(mover).unwrap();
+    let took = fired_at.saturating_duration_since(moved_at);
+    eprintln!("a timer moved to 10 ms fired after {took:?} with its mover blocked 400 ms");
+    assert!(took >= ms(10), "early: {took:?}");
+    assert!(
+        took < ms(10) + ms(150),
+        "waited for the blocked worker: {took:?}"
+    );
+}

@@ -369,9 +369,9 @@ const MONITOR_INTERVAL: std::time::Duration = std::time::Duration::from_millis(1
 
 /// The monitor thread (Go's sysmon, in small): a worker that blocks inside a poll keeps
 /// the tasks in its LIFO slot and deque, and when nobody is searching no sleeper would
-/// come for them. Every [`MONITOR_INTERVAL`] the monitor checks each worker; one that has
-/// been inside the same poll since the last check and has work queued gets a sleeper
-/// woken to steal it.
+/// come for them. Every [`MONITOR_INTERVAL`] the monitor checks each worker; one that
+/// has been inside the same poll since the last check and has work queued gets a sleeper
+/// woken to steal it. It also fires timers that are overdue.
 fn monitor_main(handle: Arc<Handle>) {
     let n = handle.remotes.len();
     let mut last = vec![0u64; n];
@@ -394,5 +394,11 @@ fn monitor_main(handle: Arc<Handle>) {
                 handle.notify_parked();
             }
         }
+        // A worker defers waking the driver's owner for the timers it registers until
+        // it parks (`park::DriverWake::timer_registered`); one that blocks inside a poll
+        // meanwhile would hold them back. Overdue timers fire here, at most one
+        // interval late: their tasks go through the injector to a sleeping worker.
+        // (With nothing due this is a few atomic loads.)
+        handle.time.process();
     }
 }
