@@ -4,6 +4,7 @@
 //! sleeps. Bounds are generous: these run on loaded CI machines.
 
 mod support;
+mod timing;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,26 +16,7 @@ use std::time::Duration;
 use runtime::sleep;
 use runtime::time::{Instant, Sleep};
 use support::PATIENCE;
-
-/// Lateness allowed for a timer (a loaded 2-core CI machine; the runtime itself should
-/// be within a few ms).
-const LATE: Duration = Duration::from_millis(50);
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// Sleeps `d`; returns the real time it took, checking it was not early.
-async fn timed_sleep(d: Duration) -> Duration {
-    let wall = std::time::Instant::now();
-    let s = sleep(d);
-    let deadline = s.deadline();
-    s.await;
-    let took = wall.elapsed();
-    assert!(took >= d, "a {d:?} sleep woke after {took:?}");
-    assert!(Instant::now() >= deadline, "woke before the deadline");
-    took
-}
+use timing::{ms, timed_sleep, LATE};
 
 /// Polls `s` once with the current task's context.
 async fn poll_once(s: &mut Pin<Box<Sleep>>) -> Poll<()> {

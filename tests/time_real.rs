@@ -5,6 +5,7 @@
 //! machines.
 
 mod support;
+mod timing;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
@@ -12,31 +13,7 @@ use std::time::Duration;
 
 use runtime::time::Instant;
 use runtime::{sleep, Runtime};
-
-/// Lateness allowed for a timer on a busy runtime (a loaded 2-core CI machine; the
-/// scheduler itself should be within a few ms).
-const LATE: Duration = Duration::from_millis(50);
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// Sleeps `d` and returns the real time it took, checking it was not early on either
-/// clock.
-async fn timed_sleep(d: Duration) -> Duration {
-    let wall = std::time::Instant::now();
-    let s = sleep(d);
-    let deadline = s.deadline();
-    s.await;
-    let took = wall.elapsed();
-    assert!(took >= d, "a {d:?} sleep woke after {took:?}");
-    let now = Instant::now();
-    assert!(
-        now >= deadline,
-        "woke at {now:?}, before the deadline {deadline:?}"
-    );
-    took
-}
+use timing::{ms, timed_sleep, LATE};
 
 /// Spawns `n` tasks that loop on `yield_now` until `stop`; returns once each has run.
 async fn spawn_spinners(n: usize, stop: &Arc<AtomicBool>) -> Vec<runtime::JoinHandle<u64>> {

@@ -51,6 +51,31 @@ fn loom_mt_driver_single_owner() {
     });
 }
 
+/// A driver on a paused clock with a timer a minute out, and a thread that parks on the
+/// driver (the only parker, so it takes it) toward that deadline. The clock is moved
+/// past the wheels' own "now" (their start), so a timer registered "now" goes into a
+/// wheel and is published instead of firing at registration.
+fn owner_asleep_toward_a_later_timer() -> (
+    Arc<SharedDriver>,
+    runtime_timer::TimeHandle,
+    runtime_timer::Instant,
+    runtime_timer::Registration,
+    loom::thread::JoinHandle<()>,
+) {
+    let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
+    let time = driver.time().clone();
+    time.clock().advance(std::time::Duration::from_millis(1));
+    let now = time.now();
+    let later = time
+        .timers()
+        .register(0, now + std::time::Duration::from_secs(60));
+    let mut owner = Parker::new(driver.clone());
+    let sleeper = thread::spawn(move || {
+        assert!(owner.park(), "the only parker takes the driver");
+    });
+    (driver, time, now, later, sleeper)
+}
+
 /// A worker registers a timer that is due now while another parks on the driver with a
 /// later timer pending: the sleeper either reads the new deadline (and does not sleep)
 /// or is woken by the registration. loom has no time, so a sleep that nobody ends is a
@@ -58,20 +83,7 @@ fn loom_mt_driver_single_owner() {
 #[test]
 fn loom_mt_timer_registration_wakes_parked_driver() {
     model(|| {
-        let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
-        let time = driver.time().clone();
-        // Past the wheels' own "now" (their start), so the due timer goes into a wheel
-        // and is published, instead of firing at registration.
-        time.clock().advance(std::time::Duration::from_millis(1));
-        let now = time.now();
-        let _later = time
-            .timers()
-            .register(0, now + std::time::Duration::from_secs(60));
-        let mut parker = Parker::new(driver.clone());
-        let sleeper = thread::spawn(move || {
-            // Parks on the driver (nobody else holds it) until the next deadline.
-            assert!(parker.park(), "the only worker takes the driver");
-        });
+        let (_driver, time, now, _later, sleeper) = owner_asleep_toward_a_later_timer();
         let due = time.timers().register(1, now);
         sleeper.join().unwrap();
         assert_eq!(time.process(), 1);
@@ -88,21 +100,11 @@ fn loom_mt_timer_registration_wakes_parked_driver() {
 #[test]
 fn loom_mt_worker_registration_wakes_parked_driver_at_park() {
     model(|| {
-        let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
-        let time = driver.time().clone();
-        time.clock().advance(std::time::Duration::from_millis(1));
-        let now = time.now();
-        let _later = time
-            .timers()
-            .register(0, now + std::time::Duration::from_secs(60));
-        let mut owner = Parker::new(driver.clone());
-        let t = thread::spawn(move || {
-            assert!(owner.park(), "the only parker takes the driver");
-        });
+        let (driver, time, now, _later, sleeper) = owner_asleep_toward_a_later_timer();
         let _on_worker = crate::scheduler::multi_thread::park::enter_worker(&driver);
         let due = time.timers().register(1, now);
         driver.before_sleeping_without_driver();
-        t.join().unwrap();
+        sleeper.join().unwrap();
         assert_eq!(time.process(), 1);
         assert!(due.is_elapsed());
     });
