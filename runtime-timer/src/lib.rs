@@ -56,6 +56,7 @@
 #![forbid(unsafe_code)]
 
 mod clock;
+pub mod coop;
 mod entry;
 mod error;
 mod handle;

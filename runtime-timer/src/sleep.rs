@@ -22,6 +22,7 @@
 //! a [`ShutdownError`](crate::ShutdownError), which the `Sleep` turns into
 //! plain completion, as tokio does.
 
+use crate::coop;
 use crate::error;
 use crate::handle::TimeHandle;
 use crate::instant::Instant;
@@ -344,16 +345,26 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // An elapsed `Sleep` is ready on every poll: it spends the task's cooperative
+        // budget, so a loop around `sleep(Duration::ZERO)` still yields (coop.rs).
+        let unit = std::task::ready!(coop::poll_proceed(cx));
         let this = self.get_mut();
         let registration = match this.registration {
             Some(ref mut registration) => registration,
             None => match this.register() {
                 Some(registration) => registration,
-                None => return Poll::Ready(()),
+                None => {
+                    unit.made_progress();
+                    return Poll::Ready(());
+                }
             },
         };
         // `Err(ShutdownError)`: the runtime is gone; complete rather than hang.
-        registration.poll_elapsed(cx).map(|_| ())
+        let elapsed = registration.poll_elapsed(cx).map(|_| ());
+        if elapsed.is_ready() {
+            unit.made_progress();
+        }
+        elapsed
     }
 }
 

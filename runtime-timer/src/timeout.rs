@@ -5,6 +5,7 @@
 //! deadline passes still wins, and one that is ready on its first poll never
 //! costs a timer: the `Sleep` registers only when it is polled itself.
 
+use crate::coop;
 use crate::error;
 use crate::instant::Instant;
 use crate::sleep::{sleep, sleep_until, Sleep};
@@ -187,10 +188,24 @@ impl<F: Future> Future for Timeout<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        // A `Timeout` around a ready future is itself ready on every poll: it spends a
+        // unit of the task's cooperative budget (refunded when nothing is ready).
+        let had_budget = coop::has_budget_remaining();
+        let unit = std::task::ready!(coop::poll_proceed(cx));
         if let Poll::Ready(output) = this.value.poll(cx) {
+            unit.made_progress();
             return Poll::Ready(Ok(output));
         }
-        Pin::new(this.delay).poll(cx).map(|()| Err(Elapsed(())))
+        drop(unit);
+        let delay = Pin::new(this.delay);
+        if had_budget && !coop::has_budget_remaining() {
+            // The future spent the last unit: the deadline is still checked, or a
+            // timeout around a budget-hungry future would never fire (tokio #4291).
+            coop::with_unconstrained(|| delay.poll(cx))
+        } else {
+            delay.poll(cx)
+        }
+        .map(|()| Err(Elapsed(())))
     }
 }
 

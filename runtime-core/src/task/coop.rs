@@ -1,77 +1,18 @@
-//! Cooperative budget: a task gets [`BUDGET`] polls of runtime resources per tick.
+//! Cooperative budget: a task gets `runtime_timer::coop::BUDGET` (128) polls of runtime
+//! resources per tick.
 //!
 //! Runtime resources (JoinHandles, channels, timers, sockets) call [`poll_proceed`]
 //! before doing work. When the running task has used up its budget they return
 //! `Pending` after waking the task, so a future that is always ready (a channel that never
 //! empties) still gives its thread back to the scheduler. Outside a task the budget is
 //! unconstrained.
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// Polls of runtime resources a task may make before it must yield.
-pub(crate) const BUDGET: u8 = 128;
-
-crate::loom::thread_local! {
-    static CURRENT: Cell<Option<u8>> = const { Cell::new(None) };
-}
-
-/// Runs `f` (one task poll) with a fresh budget, restoring the previous one afterwards.
-pub(crate) fn with_budget<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(Option<u8>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let _ = CURRENT.try_with(|c| c.set(self.0));
-        }
-    }
-    let prev = CURRENT.with(|c| c.replace(Some(BUDGET)));
-    let _restore = Restore(prev);
-    f()
-}
-
-/// Spends one unit of budget, or returns `Pending` (after waking the task) when none is
-/// left. The returned guard refunds the unit unless [`RestoreOnPending::made_progress`]
-/// is called.
-pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
-    let prev = CURRENT.try_with(|c| {
-        let cur = c.get();
-        match cur {
-            Some(0) => Err(()),
-            Some(n) => {
-                c.set(Some(n - 1));
-                Ok(cur)
-            }
-            None => Ok(None),
-        }
-    });
-    match prev {
-        Ok(Ok(prev)) => Poll::Ready(RestoreOnPending(Cell::new(prev))),
-        Ok(Err(())) => {
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-        Err(_) => Poll::Ready(RestoreOnPending(Cell::new(None))),
-    }
-}
-
-/// Refunds a unit of budget on drop unless progress was made.
-#[derive(Debug)]
-pub(crate) struct RestoreOnPending(Cell<Option<u8>>);
-
-impl RestoreOnPending {
-    pub(crate) fn made_progress(&self) {
-        self.0.set(None);
-    }
-}
-
-impl Drop for RestoreOnPending {
-    fn drop(&mut self) {
-        if let Some(prev) = self.0.get() {
-            let _ = CURRENT.try_with(|c| c.set(Some(prev)));
-        }
-    }
-}
+// The budget's thread-local lives in runtime-timer, the leaf every crate can reach, so
+// that timers, channels, locks and sockets all spend the same budget (see its docs).
+pub(crate) use runtime_timer::coop::{poll_proceed, with_budget};
 
 /// Spends one unit of the cooperative budget, yielding to the scheduler when it is
 /// exhausted. Call it in loops that do work without awaiting runtime resources.
