@@ -17,19 +17,23 @@
 //!   executor threads are started only by `smol::spawn`, so none start here).
 //! - `current_thread`: the current-thread flavor. Ours: `new_current_thread().build()` +
 //!   `block_on` + drop; tokio: `new_current_thread().enable_all().build()` + `block_on` +
-//!   drop; smol: an `async_executor::LocalExecutor` run under
-//!   `futures_lite::future::block_on` ([`SmolLocal`]).
+//!   drop; smol: a new `async_executor::LocalExecutor` run under
+//!   `futures_lite::future::block_on`, then dropped (the scheduler benchmarks' `SmolLocal`
+//!   adapter keeps one per thread instead).
 //!
 //! Run: `cargo bench -p runtime-benches --bench lifecycle`, or a quicker pass with
 //! `-- --warm-up-time 1 --measurement-time 3`; one case with `-- lifecycle/run_empty`.
 use criterion::{BenchmarkGroup, Criterion};
-use runtime_benches::{Rt, SmolLocal, SmolMulti, ID_RUNTIME, ID_SMOL, ID_TOKIO};
+use runtime_benches::{Rt, SmolMulti, ID_RUNTIME, ID_SMOL, ID_TOKIO};
 use std::hint::black_box;
 
 /// Criterion group prefix: ids read `lifecycle/<case>/<runtime>`.
 const GROUP: &str = "lifecycle";
 
 type Group<'a> = BenchmarkGroup<'a, criterion::measurement::WallTime>;
+
+/// A case: its name and the function that adds its three runtimes to its group.
+type Case = (&'static str, fn(&mut Group<'_>));
 
 /// The default worker count of a multi-thread runtime (tokio's and ours: one per CPU).
 fn default_workers() -> usize {
@@ -102,16 +106,16 @@ fn current_thread(group: &mut Group<'_>) {
     });
     group.bench_function(ID_SMOL, |b| {
         b.iter(|| {
-            let rt = SmolLocal::new();
-            rt.block_on(async { black_box(()) });
-            drop(rt);
+            let ex = async_executor::LocalExecutor::new();
+            futures_lite::future::block_on(ex.run(async { black_box(()) }));
+            drop(ex);
         })
     });
 }
 
 fn main() {
     let mut c = Criterion::default().configure_from_args();
-    let cases: [(&str, fn(&mut Group<'_>)); 3] = [
+    let cases: [Case; 3] = [
         ("build_block_on_drop", build_block_on_drop),
         ("run_empty", run_empty),
         ("current_thread", current_thread),

@@ -67,6 +67,8 @@ pub(crate) struct Handle {
     /// The monitor sleeps here; `true` tells it to exit.
     monitor_stop: Mutex<bool>,
     monitor_cv: Condvar,
+    /// Set once the monitor thread is started (by the first task, `start_monitor`).
+    monitor_started: AtomicBool,
     /// The runtime's clock and timers: one shard per worker, plus one for other threads.
     pub(crate) time: runtime_timer::TimeHandle,
     /// The pool `spawn_blocking` runs on.
@@ -158,6 +160,7 @@ impl Handle {
             exits: ExitLatch::new(),
             monitor_stop: Mutex::new(false),
             monitor_cv: Condvar::new(),
+            monitor_started: AtomicBool::new(false),
             time: driver.time().clone(),
             blocking,
             config,
@@ -171,14 +174,34 @@ impl Handle {
                 return Err(e);
             }
         }
-        if workers > 1 {
-            let name = format!("{}-monitor", (handle.config.thread_name)());
-            if let Err(e) = Handle::spawn_thread(&handle, name, monitor_main) {
-                Handle::shutdown(&handle, Wait::Forever);
-                return Err(e);
-            }
-        }
+        // The monitor starts with the first task (`start_monitor`): a runtime that never
+        // runs a task on its workers (`run(async {})`, a `block_on` that only awaits I/O
+        // or timers) never pays for a third thread.
         Ok(handle)
+    }
+
+    /// Starts the monitor thread (with two or more workers) the first time it is called.
+    /// Called for every task queued from outside the workers, which is how the first
+    /// task of a runtime always arrives (a worker runs only tasks that came in that
+    /// way, or that those spawned): one relaxed load after the first.
+    #[inline]
+    fn start_monitor(me: &Arc<Handle>) {
+        if !me.monitor_started.load(Relaxed) {
+            Handle::start_monitor_slow(me);
+        }
+    }
+
+    #[cold]
+    fn start_monitor_slow(me: &Arc<Handle>) {
+        if me.remotes.len() < 2 || me.is_shutdown() || me.monitor_started.swap(true, AcqRel) {
+            return;
+        }
+        let name = format!("{}-monitor", (me.config.thread_name)());
+        if Handle::spawn_thread(me, name, monitor_main).is_err() {
+            // The OS refused a thread: the next task from outside tries again; meanwhile
+            // the runtime runs without the monitor's help for a worker stuck in a poll.
+            me.monitor_started.store(false, Release);
+        }
     }
 
     /// Starts a runtime thread running `body`, counted in `exits` until it returns.
@@ -240,8 +263,8 @@ impl Handle {
 
     /// Schedules from this thread: locally on a worker of this runtime, else through the
     /// injector.
-    fn schedule_task(&self, task: Notified, kind: Kind) {
-        let cx = context::scheduler_for(self as *const Handle as *const ()) as *const WorkerCx;
+    fn schedule_task(me: &Arc<Handle>, task: Notified, kind: Kind) {
+        let cx = context::scheduler_for(Arc::as_ptr(me) as *const ()) as *const WorkerCx;
         if !cx.is_null() {
             // SAFETY: a pointer registered for this handle is the `WorkerCx` on the stack
             // of `worker_main` running on this thread, alive while it is registered.
@@ -255,14 +278,15 @@ impl Handle {
                         core.timer_woken.push_back(task);
                         return;
                     }
-                    self.schedule_local(core, task, kind);
+                    me.schedule_local(core, task, kind);
                     return;
                 }
             }
         }
-        self.remote_schedules.fetch_add(1, Relaxed);
-        if self.inject.push(task) {
-            self.notify_parked();
+        me.remote_schedules.fetch_add(1, Relaxed);
+        Handle::start_monitor(me);
+        if me.inject.push(task) {
+            me.notify_parked();
         }
     }
 
@@ -317,15 +341,15 @@ impl Schedule for Arc<Handle> {
     }
 
     fn schedule(&self, task: Notified) {
-        self.schedule_task(task, Kind::Wake);
+        Handle::schedule_task(self, task, Kind::Wake);
     }
 
     fn yield_now(&self, task: Notified) {
-        self.schedule_task(task, Kind::Yield);
+        Handle::schedule_task(self, task, Kind::Yield);
     }
 
     fn schedule_spawned(&self, task: Notified) {
-        self.schedule_task(task, Kind::Spawn);
+        Handle::schedule_task(self, task, Kind::Spawn);
     }
 
     fn call_soon(&self, f: CallSoon) -> Result<(), CallSoon> {
