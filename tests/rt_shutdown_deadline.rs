@@ -318,3 +318,27 @@ fn dropping_a_runtime_on_a_plain_thread_still_waits_for_its_blocking_jobs() {
         opener.join().unwrap();
     }
 }
+
+#[test]
+fn a_runtime_dropped_by_its_own_unwinding_task_shuts_down_in_the_background() {
+    support::install_panic_hook();
+    let exited = Arc::new(AtomicUsize::new(0));
+    let rt = multi_thread(&exited);
+    let handle = rt.handle().clone();
+    let gate = Gate::new();
+    let job = stuck_blocking_job(&rt, &gate);
+    let pending = rt.spawn(std::future::pending::<()>());
+    let slot = Arc::new(Mutex::new(Some(rt)));
+    let s = slot.clone();
+    let owner = handle.spawn(async move {
+        // The last reference to the runtime, dropped while this task unwinds.
+        let _rt = s.lock().unwrap().take().unwrap();
+        panic!("{}: the task owning its runtime", support::EXPECTED);
+    });
+    let err = support::block_on_std(owner).unwrap_err();
+    assert!(err.is_panic(), "{err:?}");
+    assert!(support::block_on_std(pending).unwrap_err().is_cancelled());
+    gate.open();
+    assert_eq!(support::block_on_std(job).unwrap(), "released");
+    wait_until(|| exited.load(SeqCst) == 3, "the runtime's threads exit");
+}
