@@ -146,7 +146,7 @@ fn shutdown_timeout_warns_on_stderr_naming_the_call_and_what_was_left() {
 }
 
 #[test]
-fn shutdown_timeout_with_nothing_left_does_not_warn_or_wait() {
+fn shutdown_timeout_with_nothing_left_returns_once_the_threads_exit() {
     let exited = Arc::new(AtomicUsize::new(0));
     let rt = multi_thread(&exited);
     rt.block_on(async {
