@@ -22,8 +22,71 @@ pub(crate) const ZERO_BLOCKING_THREADS: &str = "max_blocking_threads must be at 
 pub(crate) const BLOCKING_TASK_POLLED_TWICE: &str =
     "blocking task polled after its closure ran; please report this bug";
 
-/// `runtime::run` left blocking jobs running after its wait.
-pub(crate) const BLOCKING_JOBS_LEFT_RUNNING: &str = "blocking jobs were still running when the runtime shut down; they finish in the background (use `Runtime::shutdown_timeout` to wait longer)";
+/// Which call shut a runtime down, for [`shutdown_warning`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ShutdownCaller {
+    /// `Runtime::shutdown_timeout(timeout)`.
+    ShutdownTimeout(std::time::Duration),
+    /// `runtime::run`, after its future returned, with its fixed bound.
+    Run(std::time::Duration),
+}
+
+/// What a shutdown that waited with a deadline left running: `None` when nothing was
+/// left, else the warning for stderr, naming the call, what was left (singular or
+/// plural) and the advice that fits the call.
+pub(crate) fn shutdown_warning(
+    caller: ShutdownCaller,
+    blocking_jobs: usize,
+    workers: usize,
+) -> Option<String> {
+    fn count(n: usize, one: &str, many: &str) -> String {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    }
+    let mut left = Vec::new();
+    if blocking_jobs > 0 {
+        left.push(count(
+            blocking_jobs,
+            "blocking job was still running",
+            "blocking jobs were still running",
+        ));
+    }
+    if workers > 0 {
+        left.push(count(
+            workers,
+            "worker thread was still inside a task's poll",
+            "worker threads were still inside a task's poll",
+        ));
+    }
+    if left.is_empty() {
+        return None;
+    }
+    let left = left.join(" and ");
+    let (they, them) = if blocking_jobs + workers == 1 {
+        ("it goes", "it")
+    } else {
+        ("they go", "them")
+    };
+    let mut text = match caller {
+        ShutdownCaller::ShutdownTimeout(t) => format!(
+            "runtime: `Runtime::shutdown_timeout({t:?})` gave up at its deadline: {left}; \
+             {they} on in the background. Pass a longer timeout to wait for {them}, or make \
+             {them} return sooner."
+        ),
+        ShutdownCaller::Run(t) => format!(
+            "runtime: `runtime::run` gave up {t:?} after its future returned: {left}; {they} \
+             on in the background until the process exits. Make {them} return sooner, or \
+             build a `Runtime` and end it with `Runtime::shutdown_timeout` to choose the wait."
+        ),
+    };
+    if workers > 0 {
+        text.push_str(" Work that blocks a worker inside a poll belongs in `spawn_blocking`.");
+    }
+    Some(text)
+}
 
 /// `start_paused(true)` on the multi-thread runtime.
 pub(crate) const PAUSED_MULTI_THREAD: &str = "paused time is exact only on the current-thread runtime: build it with `Builder::new_current_thread()` (or use `#[runtime::test]`, which is current-thread), or remove `start_paused(true)`";
@@ -38,3 +101,57 @@ pub(crate) const JOIN_HANDLE_POLLED_AFTER_COMPLETION: &str =
 /// `TaskGroup::join` polled after completion.
 pub(crate) const GROUP_JOIN_POLLED_AFTER_COMPLETION: &str =
     "`TaskGroup::join` polled after it returned `Ready`: await it only once";
+
+#[cfg(test)]
+mod tests {
+    use super::{shutdown_warning, ShutdownCaller::*};
+    use std::time::Duration;
+
+    #[test]
+    fn nothing_left_means_no_warning() {
+        assert_eq!(shutdown_warning(Run(Duration::from_secs(10)), 0, 0), None);
+    }
+
+    #[test]
+    fn shutdown_timeout_warning_names_its_call_and_counts_in_the_singular() {
+        let w = shutdown_warning(ShutdownTimeout(Duration::from_millis(100)), 1, 0).unwrap();
+        assert_eq!(
+            w,
+            "runtime: `Runtime::shutdown_timeout(100ms)` gave up at its deadline: 1 blocking \
+             job was still running; it goes on in the background. Pass a longer timeout to \
+             wait for it, or make it return sooner."
+        );
+    }
+
+    #[test]
+    fn run_warning_counts_in_the_plural_and_points_to_shutdown_timeout() {
+        let w = shutdown_warning(Run(Duration::from_secs(10)), 2, 0).unwrap();
+        assert!(
+            w.starts_with("runtime: `runtime::run` gave up 10s after"),
+            "{w}"
+        );
+        assert!(
+            w.contains(": 2 blocking jobs were still running; they go on"),
+            "{w}"
+        );
+        assert!(w.contains("Make them return sooner"), "{w}");
+        assert!(w.contains("end it with `Runtime::shutdown_timeout`"), "{w}");
+        assert!(!w.contains("1 blocking jobs"), "{w}");
+    }
+
+    #[test]
+    fn stuck_workers_are_named_with_their_advice() {
+        let w = shutdown_warning(ShutdownTimeout(Duration::from_millis(5)), 0, 1).unwrap();
+        assert!(w.contains(": 1 worker thread was still inside a task's poll; it goes on"));
+        assert!(w.ends_with("belongs in `spawn_blocking`."), "{w}");
+        let w = shutdown_warning(ShutdownTimeout(Duration::from_millis(5)), 1, 2).unwrap();
+        assert!(
+            w.contains(
+                "1 blocking job was still running and 2 worker threads were still inside a \
+                 task's poll; they go on"
+            ),
+            "{w}"
+        );
+        assert!(w.contains("wait for them"), "{w}");
+    }
+}

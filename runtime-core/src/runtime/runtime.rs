@@ -1,17 +1,38 @@
 //! `Runtime` and the free functions `run` and `spawn`.
 use super::{Builder, EnterGuard, Handle};
-use crate::error;
-use crate::scheduler::{self, context, current_thread, multi_thread};
+use crate::error::{self, ShutdownCaller};
+use crate::scheduler::{self, context, current_thread, multi_thread, Wait};
 use crate::task::JoinHandle;
 use std::fmt;
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How long [`run`] waits, after its future returns, for work still running on the
+/// runtime's other threads.
+const RUN_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An async runtime: a scheduler that runs tasks.
 ///
-/// Dropping it (or calling [`shutdown_timeout`](Runtime::shutdown_timeout)) cancels every
-/// task still alive: each future is dropped exactly once, on this thread for the
-/// current-thread flavor.
+/// # Shutdown
+///
+/// Dropping it (or calling [`shutdown_timeout`](Runtime::shutdown_timeout) or
+/// [`shutdown_background`](Runtime::shutdown_background)) cancels every task still alive:
+/// each future is dropped exactly once, on this thread for the current-thread flavor, on
+/// a worker for the multi-thread flavor. Blocking jobs that never started are cancelled.
+/// Then:
+///
+/// - **Drop** waits for the workers to exit and for the running blocking jobs to finish,
+///   as long as that takes. Except on a runtime thread: dropped from inside a task (on a
+///   worker or a `block_on` thread, of this or any other runtime) or from a blocking job
+///   of this runtime, the drop waits for nothing and returns at once, like
+///   `shutdown_background`: blocking there would stall a worker (or deadlock on itself),
+///   and the last reference to a runtime is often dropped by a task that is being
+///   cancelled or unwinding, where a panic would abort the process. The workers cancel
+///   the tasks as they exit, and running blocking jobs finish in the background.
+/// - [`shutdown_timeout(t)`](Runtime::shutdown_timeout) waits up to `t` in total, for the
+///   workers and the blocking jobs together; what is left at the deadline goes on in the
+///   background, with a warning on stderr. [`run`] does the same with a 10 s bound.
+/// - [`shutdown_background`](Runtime::shutdown_background) waits for nothing.
 ///
 /// ```
 /// let rt = runtime::Builder::new_current_thread().build().unwrap();
@@ -115,18 +136,27 @@ impl Runtime {
         self.handle.enter()
     }
 
-    /// Shuts down: cancels every task, then waits up to `timeout` for work running on
-    /// other threads of the runtime to stop.
+    /// Shuts down: cancels every task, then waits up to `timeout` in total for work
+    /// running on the runtime's other threads to stop (workers inside a poll, blocking
+    /// jobs): one deadline for all of it. What is still running at the deadline goes on
+    /// in the background, and a warning on stderr says what and why.
+    ///
+    /// Called from a worker of this runtime it cannot wait for that worker (its own
+    /// thread): the workers then finish in the background, as with
+    /// [`shutdown_background`](Runtime::shutdown_background); blocking jobs are still
+    /// waited for up to `timeout`, except the calling job itself.
     ///
     /// ```
-    /// use std::time::Duration;
+    /// use std::time::{Duration, Instant};
     /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
     /// let h = rt.spawn(std::future::pending::<()>());
+    /// let t = Instant::now();
     /// rt.shutdown_timeout(Duration::from_secs(1));
     /// assert!(h.is_finished()); // cancelled by the shutdown
+    /// assert!(t.elapsed() < Duration::from_secs(1)); // nothing left to wait for
     /// ```
     pub fn shutdown_timeout(mut self, timeout: Duration) {
-        self.shutdown(Some(timeout));
+        self.shutdown(Shutdown::Timeout(ShutdownCaller::ShutdownTimeout(timeout)));
     }
 
     /// Shuts down without waiting for work running on other threads.
@@ -138,42 +168,74 @@ impl Runtime {
     /// drop(h);
     /// ```
     pub fn shutdown_background(mut self) {
-        self.shutdown(Some(Duration::ZERO));
+        self.shutdown(Shutdown::Background);
     }
 
-    fn shutdown(&mut self, timeout: Option<Duration>) {
+    fn shutdown(&mut self, how: Shutdown) {
         if self.shut_down {
             return;
         }
         self.shut_down = true;
-        let _current = context::set_current(&self.handle.inner);
-        match &self.handle.inner {
-            scheduler::Handle::CurrentThread(h) => current_thread::Handle::shutdown(h),
-            scheduler::Handle::MultiThread(h) => multi_thread::Handle::shutdown(h, timeout),
-        }
-        // Then the blocking pool: queued jobs are dropped (their tasks cancelled), running
-        // ones are waited for up to the timeout. A job dropping its own runtime cannot
-        // wait for itself.
         let pool = self.handle.inner.blocking();
-        let wait = if crate::blocking::is_inside_job_of(pool) {
-            Duration::ZERO
-        } else {
-            timeout.unwrap_or(Duration::MAX)
+        let own_job = crate::blocking::is_inside_job_of(pool);
+        let wait = match how {
+            Shutdown::Background => Wait::No,
+            // Never block a runtime thread in `Drop` (see the type's docs): a worker or a
+            // `block_on` thread (of this or any runtime), or a job of this runtime's pool.
+            Shutdown::Drop if context::in_runtime() || own_job => Wait::No,
+            Shutdown::Drop => Wait::Forever,
+            Shutdown::Timeout(caller) => Wait::timeout(match caller {
+                ShutdownCaller::ShutdownTimeout(t) | ShutdownCaller::Run(t) => t,
+            }),
         };
-        let report = pool.shutdown_timeout(wait);
-        if report.timed_out() && report.running() > 0 && !wait.is_zero() {
-            eprintln!(
-                "runtime: {} {}",
-                report.running(),
-                error::BLOCKING_JOBS_LEFT_RUNNING
-            );
+        let _current = context::set_current(&self.handle.inner);
+        let workers_left = match &self.handle.inner {
+            scheduler::Handle::CurrentThread(h) => {
+                current_thread::Handle::shutdown(h);
+                0
+            }
+            scheduler::Handle::MultiThread(h) => multi_thread::Handle::shutdown(h, wait),
+        };
+        // Then the blocking pool: queued jobs are dropped (their tasks cancelled), running
+        // ones are waited for until the same deadline. A job dropping its own runtime
+        // cannot wait for itself.
+        let blocking_left = match wait {
+            _ if own_job => {
+                pool.shutdown();
+                0
+            }
+            Wait::No => {
+                pool.shutdown();
+                0
+            }
+            Wait::Forever => pool.shutdown_timeout(Duration::MAX).running(),
+            Wait::Until(deadline) => pool
+                .shutdown_timeout(deadline.saturating_duration_since(Instant::now()))
+                .running(),
+        };
+        if let Shutdown::Timeout(caller) = how {
+            if let Some(warning) = error::shutdown_warning(caller, blocking_left, workers_left) {
+                eprintln!("{warning}");
+            }
         }
     }
 }
 
+/// How a [`Runtime`] is being shut down.
+#[derive(Clone, Copy, Debug)]
+enum Shutdown {
+    /// `Drop`: waits as long as it takes, except on a runtime thread (then as
+    /// `Background`).
+    Drop,
+    /// `shutdown_timeout` or `run`: one deadline for everything.
+    Timeout(ShutdownCaller),
+    /// `shutdown_background`: no wait.
+    Background,
+}
+
 impl Drop for Runtime {
     fn drop(&mut self) {
-        self.shutdown(None);
+        self.shutdown(Shutdown::Drop);
     }
 }
 
@@ -205,11 +267,11 @@ pub fn run<F: Future>(future: F) -> F::Output {
     if context::in_runtime() {
         panic!("{}", error::NESTED_BLOCK_ON);
     }
-    let rt = Builder::new_multi_thread()
+    let mut rt = Builder::new_multi_thread()
         .build()
         .unwrap_or_else(|e| panic!("runtime::run could not build the default runtime: {e}"));
     let out = rt.block_on(future);
-    rt.shutdown_timeout(Duration::from_secs(10));
+    rt.shutdown(Shutdown::Timeout(ShutdownCaller::Run(RUN_SHUTDOWN_TIMEOUT)));
     out
 }
 

@@ -36,6 +36,28 @@ pub(crate) struct Config {
     pub(crate) start_paused: bool,
 }
 
+/// How long a shutdown waits for the runtime's other threads (workers, monitor,
+/// blocking jobs) to finish.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Wait {
+    /// Not at all: they finish in the background.
+    No,
+    /// Until this instant, one deadline for the whole shutdown.
+    Until(std::time::Instant),
+    /// As long as they take.
+    Forever,
+}
+
+impl Wait {
+    /// A wait of `timeout` from now (forever when the deadline is past what `Instant`
+    /// can hold).
+    pub(crate) fn timeout(timeout: std::time::Duration) -> Wait {
+        std::time::Instant::now()
+            .checked_add(timeout)
+            .map_or(Wait::Forever, Wait::Until)
+    }
+}
+
 /// Builds a runtime's blocking pool from its settings: threads named and hooked like the
 /// runtime's own.
 pub(crate) fn blocking_pool(

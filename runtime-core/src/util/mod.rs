@@ -1,4 +1,5 @@
 //! Small helpers shared by the subsystems.
 pub(crate) mod abort;
+pub(crate) mod latch;
 pub(crate) mod rand;
 pub(crate) mod slack;

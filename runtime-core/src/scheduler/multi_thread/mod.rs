@@ -27,12 +27,13 @@ mod tests;
 
 use super::context;
 use super::park::{Park, ParkThread};
-use super::Config;
+use super::{Config, Wait};
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*};
 use crate::loom::sync::{Arc, Condvar, Mutex};
 use crate::task::callbacks::CallSoon;
 use crate::task::list::OwnedTasks;
 use crate::task::{self, Id, Schedule, Task};
+use crate::util::latch::ExitLatch;
 use crossbeam_utils::CachePadded;
 use idle::Idle;
 use park::{Parker, SharedDriver, Unparker};
@@ -60,9 +61,14 @@ pub(crate) struct Handle {
     /// quarter of their time when a new field moved it next to them).
     pub(crate) remote_schedules: CachePadded<AtomicU64>,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    /// Counts the threads in `threads` that have not finished: a shutdown with a
+    /// deadline waits on it, then joins threads known to be exiting.
+    exits: ExitLatch,
     /// The monitor sleeps here; `true` tells it to exit.
     monitor_stop: Mutex<bool>,
     monitor_cv: Condvar,
+    /// Set once the monitor thread is started (by the first task, `start_monitor`).
+    monitor_started: AtomicBool,
     /// The runtime's clock and timers: one shard per worker, plus one for other threads.
     pub(crate) time: runtime_timer::TimeHandle,
     /// The pool `spawn_blocking` runs on.
@@ -151,42 +157,82 @@ impl Handle {
             metrics: (0..workers).map(|_| CachePadded::default()).collect(),
             remote_schedules: CachePadded::new(AtomicU64::new(0)),
             threads: Mutex::new(Vec::with_capacity(workers + 1)),
+            exits: ExitLatch::new(),
             monitor_stop: Mutex::new(false),
             monitor_cv: Condvar::new(),
+            monitor_started: AtomicBool::new(false),
             time: driver.time().clone(),
             blocking,
             config,
         });
         for core in cores {
-            let h = handle.clone();
             let name = (handle.config.thread_name)();
             handle.alive.fetch_add(1, SeqCst);
-            let spawned = std::thread::Builder::new()
-                .name(name)
-                .spawn(move || worker_main(h, core));
-            match spawned {
-                Ok(t) => handle.threads.lock().push(t),
-                Err(e) => {
-                    handle.alive.fetch_sub(1, SeqCst);
-                    Handle::shutdown(&handle, None);
-                    return Err(e);
-                }
+            if let Err(e) = Handle::spawn_thread(&handle, name, move |h| worker_main(h, core)) {
+                handle.alive.fetch_sub(1, SeqCst);
+                Handle::shutdown(&handle, Wait::Forever);
+                return Err(e);
             }
         }
-        if workers > 1 {
-            let h = handle.clone();
-            let spawned = std::thread::Builder::new()
-                .name(format!("{}-monitor", (handle.config.thread_name)()))
-                .spawn(move || monitor_main(h));
-            match spawned {
-                Ok(t) => handle.threads.lock().push(t),
-                Err(e) => {
-                    Handle::shutdown(&handle, None);
-                    return Err(e);
-                }
-            }
-        }
+        // The monitor starts with the first task (`start_monitor`): a runtime that never
+        // runs a task on its workers (`run(async {})`, a `block_on` that only awaits I/O
+        // or timers) never pays for a third thread.
         Ok(handle)
+    }
+
+    /// Starts the monitor thread (with two or more workers) the first time it is called.
+    /// Called for every task queued from outside the workers, which is how the first
+    /// task of a runtime always arrives (a worker runs only tasks that came in that
+    /// way, or that those spawned): one relaxed load after the first.
+    #[inline]
+    fn start_monitor(me: &Arc<Handle>) {
+        if !me.monitor_started.load(Relaxed) {
+            Handle::start_monitor_slow(me);
+        }
+    }
+
+    #[cold]
+    fn start_monitor_slow(me: &Arc<Handle>) {
+        if me.remotes.len() < 2 || me.is_shutdown() || me.monitor_started.swap(true, AcqRel) {
+            return;
+        }
+        let name = format!("{}-monitor", (me.config.thread_name)());
+        if Handle::spawn_thread(me, name, monitor_main).is_err() {
+            // The OS refused a thread: the next task from outside tries again; meanwhile
+            // the runtime runs without the monitor's help for a worker stuck in a poll.
+            me.monitor_started.store(false, Release);
+        }
+    }
+
+    /// Starts a runtime thread running `body`, counted in `exits` until it returns.
+    fn spawn_thread(
+        me: &Arc<Handle>,
+        name: String,
+        body: impl FnOnce(Arc<Handle>) + Send + 'static,
+    ) -> std::io::Result<()> {
+        /// Counts the thread down however its body ends.
+        struct Exit(Arc<Handle>);
+        impl Drop for Exit {
+            fn drop(&mut self) {
+                self.0.exits.count_down();
+            }
+        }
+        let h = me.clone();
+        me.exits.add();
+        let spawned = std::thread::Builder::new().name(name).spawn(move || {
+            let exit = Exit(h);
+            body(exit.0.clone());
+        });
+        match spawned {
+            Ok(t) => {
+                me.threads.lock().push(t);
+                Ok(())
+            }
+            Err(e) => {
+                me.exits.count_down();
+                Err(e)
+            }
+        }
     }
 
     pub(crate) fn num_workers(&self) -> usize {
@@ -217,8 +263,8 @@ impl Handle {
 
     /// Schedules from this thread: locally on a worker of this runtime, else through the
     /// injector.
-    fn schedule_task(&self, task: Notified, kind: Kind) {
-        let cx = context::scheduler_for(self as *const Handle as *const ()) as *const WorkerCx;
+    fn schedule_task(me: &Arc<Handle>, task: Notified, kind: Kind) {
+        let cx = context::scheduler_for(Arc::as_ptr(me) as *const ()) as *const WorkerCx;
         if !cx.is_null() {
             // SAFETY: a pointer registered for this handle is the `WorkerCx` on the stack
             // of `worker_main` running on this thread, alive while it is registered.
@@ -232,21 +278,23 @@ impl Handle {
                         core.timer_woken.push_back(task);
                         return;
                     }
-                    self.schedule_local(core, task, kind);
+                    me.schedule_local(core, task, kind);
                     return;
                 }
             }
         }
-        self.remote_schedules.fetch_add(1, Relaxed);
-        if self.inject.push(task) {
-            self.notify_parked();
+        me.remote_schedules.fetch_add(1, Relaxed);
+        Handle::start_monitor(me);
+        if me.inject.push(task) {
+            me.notify_parked();
         }
     }
 
-    /// Signals shutdown, wakes every worker and waits for them (not when called from one
-    /// of them: a worker cannot join itself, so then the others finish in the background).
-    /// `timeout` bounds the wait; `None` waits for all.
-    pub(crate) fn shutdown(me: &Arc<Handle>, timeout: Option<std::time::Duration>) {
+    /// Signals shutdown, wakes every worker and waits for them as `wait` says (not when
+    /// called from one of them: a worker cannot join itself, so then the others finish in
+    /// the background). Returns how many workers were still running when the wait ended
+    /// (0 when it did not wait).
+    pub(crate) fn shutdown(me: &Arc<Handle>, wait: Wait) -> usize {
         me.shutdown.store(true, SeqCst);
         for r in me.remotes.iter() {
             r.unpark.unpark();
@@ -255,35 +303,35 @@ impl Handle {
         me.monitor_cv.notify_one();
         let on_worker = !context::scheduler_for(Arc::as_ptr(me) as *const ()).is_null();
         let threads = std::mem::take(&mut *me.threads.lock());
-        if on_worker {
-            // Dropped from one of our own tasks: the workers finish by themselves.
-            return;
-        }
-        let deadline = timeout.map(|t| std::time::Instant::now() + t);
-        for t in threads {
-            match deadline {
-                None => {
-                    let _ = t.join();
-                }
-                Some(d) => {
-                    while !t.is_finished() && std::time::Instant::now() < d {
-                        std::thread::sleep(std::time::Duration::from_millis(1));
-                    }
-                    if t.is_finished() {
-                        let _ = t.join();
-                    }
-                }
+        let exited = match wait {
+            // Dropped from one of our own tasks, or told not to wait: the workers finish
+            // by themselves; their handles detach.
+            _ if on_worker => return 0,
+            Wait::No => return 0,
+            Wait::Forever => true,
+            // Waits on their exits (the latch), not on a poll of each thread.
+            Wait::Until(deadline) => me.exits.wait(Some(deadline)),
+        };
+        if exited {
+            // Every thread has left its body (or, for `Forever`, will): joining waits only
+            // for that and what the OS does after it.
+            for t in threads {
+                let _ = t.join();
             }
         }
+        // Past the deadline the late threads' handles drop here: they detach and finish
+        // in the background.
+        let left = me.alive.load(SeqCst);
         // Once every worker is gone (they cancelled every task they could reach), drop
-        // the references still queued remotely. Workers still running past a timeout do
+        // the references still queued remotely. Workers still running past a deadline do
         // this themselves when they exit, so futures are never dropped on this thread
         // while a worker could still run them.
-        if me.alive.load(SeqCst) == 0 {
+        if left == 0 {
             me.owned.close_and_shutdown_all();
             me.inject.close();
             me.time.shutdown();
         }
+        left
     }
 }
 
@@ -293,15 +341,15 @@ impl Schedule for Arc<Handle> {
     }
 
     fn schedule(&self, task: Notified) {
-        self.schedule_task(task, Kind::Wake);
+        Handle::schedule_task(self, task, Kind::Wake);
     }
 
     fn yield_now(&self, task: Notified) {
-        self.schedule_task(task, Kind::Yield);
+        Handle::schedule_task(self, task, Kind::Yield);
     }
 
     fn schedule_spawned(&self, task: Notified) {
-        self.schedule_task(task, Kind::Spawn);
+        Handle::schedule_task(self, task, Kind::Spawn);
     }
 
     fn call_soon(&self, f: CallSoon) -> Result<(), CallSoon> {
