@@ -18,11 +18,15 @@
 //! So creating and cancelling timers on `n` workers takes `n` different locks,
 //! each nearly always uncontended (one CAS to lock, one to unlock), and
 //! the drivers meet the owners only at due shards. A timer that already fired
-//! is dropped without any lock (rule E4 in `entry`). Firing itself is
-//! lock-free with respect to the owner: the driver pops due entries under the
-//! lock, releases it, and only then moves each entry's state word to `FIRED` and
-//! wakes its waker, so a task that polls or drops its timer never waits for a
-//! wake, and a wake never runs under a lock.
+//! is dropped without any lock (rule E4 in `entry`), and one moved to a later
+//! deadline (an idle timeout pushed back on every request, an `Interval`'s next
+//! tick) is moved without any lock too: the owner stores the new deadline in
+//! the entry, and the driver that finds the entry due at its old deadline files
+//! it again at the new one (rule L1 in `entry`, tokio's lazy reset). Firing
+//! never makes the owner wait: the driver moves each due entry's state word to
+//! `FIRED` and pops it under the lock, and wakes the wakers only after releasing
+//! it, so a task that polls or drops its timer never waits for a wake, and a
+//! wake never runs under a lock.
 //!
 //! # Unparking the driver
 //!
@@ -30,11 +34,16 @@
 //! registration or reset makes a shard's next deadline earlier, the timers call
 //! the `unpark` hook given to [`Timers::new`] with the new deadline (after
 //! releasing the shard lock); the runtime wakes its parked driver there if the
-//! driver sleeps past it. Shard deadlines are stored and read `SeqCst`, so a
-//! driver that publishes "parked until t" and then reads them, against a worker
-//! that stores a deadline and then reads "parked until", cannot both miss.
+//! driver sleeps past it. Earlier shard deadlines are stored and read `SeqCst`,
+//! so a driver that publishes "parked until t" and then reads them, against a
+//! worker that stores a deadline and then reads "parked until", cannot both
+//! miss. (A later deadline needs no such care: nobody must wake for it.)
+//!
+//! The published deadline is a lower bound, kept cheaply: filing an entry
+//! lowers it to the entry's deadline if that is earlier (no recomputation), and
+//! removing one recomputes it only if it was that entry's.
 
-use crate::entry::state::Status;
+use crate::entry::state::{Status, Transition};
 use crate::entry::Shared;
 use crate::error;
 use crate::instant::Instant;
@@ -113,6 +122,17 @@ struct Fire {
     epoch: u64,
 }
 
+/// What a driver does with a due entry ([`Timers::judge`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Fired (`FIRED`): pop it, wake it after the lock.
+    Fire,
+    /// Its owner moved it later meanwhile (`PENDING` again): file it there.
+    Later(u64),
+    /// Not the current epoch's copy: pop and drop it.
+    Stale,
+}
+
 impl Shard {
     fn ns(&self, instant: Instant) -> u64 {
         let since = instant.saturating_duration_since(self.start).as_nanos();
@@ -125,14 +145,44 @@ impl Shard {
             .flatten()
     }
 
-    /// Stores the wheel's next deadline; returns it if it is earlier than before.
-    fn publish_next(&self, wheel: &Wheel<Fire>) -> Option<u64> {
-        let next = wheel.next_deadline().unwrap_or(NEVER);
-        let previous = self.next.swap(next, Ordering::SeqCst);
-        (next < previous).then_some(next)
+    /// Under the lock, after entries left the wheel (fired, removed): stores
+    /// its next deadline, no earlier than before, so nobody needs unparking
+    /// and the store needs no `SeqCst` (see the module docs).
+    fn publish_later(&self, wheel: &Wheel<Fire>) {
+        let next = if wheel.is_empty() {
+            NEVER
+        } else {
+            wheel.next_deadline().unwrap_or(NEVER)
+        };
+        self.next.store(next, Ordering::Release);
     }
 
-    /// Calls the unpark hook for a deadline [`publish_next`](Self::publish_next)
+    /// Under the lock, after filing an entry at `ns`: lowers the published next
+    /// deadline to `ns` if that is earlier (returned, for [`notify`](Self::notify)).
+    /// The minimum of the old bound and `ns` bounds the wheel's deadlines as
+    /// well as recomputing it would, at none of the cost.
+    fn lower_next(&self, ns: u64) -> Option<u64> {
+        // Only lock holders write `next`: a plain load, a `SeqCst` store.
+        (ns < self.next.load(Ordering::Relaxed)).then(|| {
+            self.next.store(ns, Ordering::SeqCst);
+            ns
+        })
+    }
+
+    /// Under the lock: removes the entry `key` names, if the wheel still holds
+    /// it. The published next deadline is recomputed only if it was the
+    /// removed entry's: for any other, it stays a lower bound (the common
+    /// cancel, a timeout whose work finished first, costs no recomputation).
+    fn remove(&self, wheel: &mut Wheel<Fire>, key: Key) -> Option<Fire> {
+        let filed = wheel.deadline(key)?;
+        let removed = wheel.remove(key);
+        if filed <= self.next.load(Ordering::Relaxed) {
+            self.publish_later(wheel);
+        }
+        removed
+    }
+
+    /// Calls the unpark hook for a deadline [`lower_next`](Self::lower_next)
     /// found earlier. Never under the lock.
     fn notify(&self, earlier: Option<u64>) {
         if let Some(deadline) = earlier.and_then(|ns| self.instant(ns)) {
@@ -185,24 +235,26 @@ impl Timers {
             // The wheel went past it already: fired, without a trip through the wheel.
             drop(inner);
             return Registration {
-                entry: Arc::new(Shared::new(Status::Fired)),
+                entry: Arc::new(Shared::new(Status::Fired, ns)),
                 shard,
                 key: None,
                 epoch: 0,
                 deadline,
+                when: ns,
             };
         }
-        let entry = Arc::new(Shared::new(Status::Pending));
         if inner.closed {
             drop(inner);
             return Registration {
-                entry: Arc::new(Shared::new(Status::Shutdown)),
+                entry: Arc::new(Shared::new(Status::Shutdown, ns)),
                 shard,
                 key: None,
                 epoch: 0,
                 deadline,
+                when: ns,
             };
         }
+        let entry = Arc::new(Shared::new(Status::Pending, ns));
         let key = inner.wheel.insert(
             ns,
             Fire {
@@ -210,7 +262,7 @@ impl Timers {
                 epoch: 0,
             },
         );
-        let earlier = shard.publish_next(&inner.wheel);
+        let earlier = shard.lower_next(ns);
         drop(inner);
         shard.notify(earlier);
         Registration {
@@ -219,6 +271,7 @@ impl Timers {
             key: Some(key),
             epoch: 0,
             deadline,
+            when: ns,
         }
     }
 
@@ -274,6 +327,9 @@ impl Timers {
 
     /// Fires the due timers of one shard (`shard % shards()`), e.g. a busy
     /// worker's own between tasks; returns how many fired.
+    ///
+    /// A due entry whose owner moved its deadline later without the lock is
+    /// filed again at that deadline instead (rule L1 in `entry`).
     pub fn process_shard(&self, shard: usize, now: Instant) -> usize {
         let shard = &self.shards[shard % self.shards.len()];
         let now = shard.ns(now);
@@ -283,8 +339,11 @@ impl Timers {
         let mut fired = 0;
         let mut advanced = false;
         loop {
-            let mut batch: [Option<Fire>; BATCH] = [const { None }; BATCH];
+            // The popped copies, and whether each fired (else it was stale),
+            // woken or dropped after the lock is released.
+            let mut batch: [Option<(Fire, bool)>; BATCH] = [const { None }; BATCH];
             let mut taken = 0;
+            let mut done = false;
             {
                 let mut inner = shard.inner.lock();
                 if inner.closed {
@@ -294,21 +353,56 @@ impl Timers {
                     inner.wheel.advance(now);
                     advanced = true;
                 }
-                while taken < BATCH {
-                    let Some(fire) = inner.wheel.pop() else { break };
-                    batch[taken] = Some(fire);
+                // Entries filed again count too: the lock is held for at most
+                // BATCH entries at a time.
+                for _ in 0..BATCH {
+                    let Some((key, verdict)) = Self::judge(&inner.wheel) else {
+                        done = true;
+                        break;
+                    };
+                    if let Verdict::Later(deadline) = verdict {
+                        inner.wheel.reset(key, deadline);
+                        continue;
+                    }
+                    let fire = inner.wheel.pop();
+                    let fires = verdict == Verdict::Fire;
+                    fired += usize::from(fires);
+                    batch[taken] = fire.map(|fire| (fire, fires));
                     taken += 1;
                 }
-                // Only later than before: nobody needs unparking.
-                let _ = shard.publish_next(&inner.wheel);
+                shard.publish_later(&inner.wheel);
             }
-            for fire in batch.iter_mut().take(taken).filter_map(Option::take) {
-                fired += usize::from(fire.entry.fire(fire.epoch));
+            for (fire, fires) in batch.iter_mut().take(taken).filter_map(Option::take) {
+                if fires {
+                    fire.entry.wake();
+                }
             }
-            if taken < BATCH {
+            if done {
                 return fired;
             }
         }
+    }
+
+    /// Under the shard lock: what to do with the wheel's next due entry (rules
+    /// E3 and L1 in `entry`), its state word moved accordingly.
+    fn judge(wheel: &Wheel<Fire>) -> Option<(Key, Verdict)> {
+        let (key, fire) = wheel.peek()?;
+        let state = fire.entry.state();
+        if state.transition_to_firing(fire.epoch) == Transition::Stale {
+            // Unreachable by E2 (a copy in the wheel is the current epoch's,
+            // and pending); dropped without a wake if it ever happens.
+            debug_assert!(false, "a stale copy in the wheel");
+            return Some((key, Verdict::Stale));
+        }
+        // After `FIRING` (`SeqCst`): sees any lazy reset whose owner then read
+        // `PENDING` (L1).
+        let deadline = fire.entry.deadline();
+        if deadline > wheel.now() {
+            state.transition_to_pending(fire.epoch);
+            return Some((key, Verdict::Later(deadline)));
+        }
+        state.transition_to_fired(fire.epoch);
+        Some((key, Verdict::Fire))
     }
 
     /// Closes every shard: each pending timer completes with a
@@ -349,10 +443,12 @@ impl fmt::Debug for Timers {
 
 /// One timer in a [`Timers`] shard, owned by the future that waits for it.
 ///
-/// Polling it takes no lock; resetting it moves it in its wheel (O(1));
-/// dropping it cancels it (one lock of its shard, none once it fired). It may
-/// be polled, reset and dropped on any thread, not only the worker that
-/// registered it; it stays in the shard it was registered in.
+/// Polling it takes no lock; resetting it to a later deadline takes none either
+/// while it is pending (the driver files it again when the old deadline comes),
+/// and otherwise moves it in its wheel (O(1), one lock of its shard); dropping
+/// it cancels it (one lock of its shard, none once it fired). It may be polled,
+/// reset and dropped on any thread, not only the worker that registered it; it
+/// stays in the shard it was registered in.
 ///
 /// ```
 /// use runtime_timer::{Instant, Timers};
@@ -375,6 +471,9 @@ pub struct Registration {
     key: Option<Key>,
     epoch: u64,
     deadline: Instant,
+    /// `deadline` in ns since the shard's start: what the entry's deadline word
+    /// holds (L1), and the wheel's filed deadline or later.
+    when: u64,
 }
 
 impl Registration {
@@ -393,7 +492,7 @@ impl Registration {
     /// `true` once [`poll_elapsed`](Self::poll_elapsed) would return `Ready`:
     /// the timer fired, or its runtime shut down.
     pub(crate) fn is_done(&self) -> bool {
-        self.entry.state().load().status() != Status::Pending
+        self.entry.state().load().status().is_done()
     }
 
     /// `Ready(Ok(()))` once the deadline passed and a driver fired the timer,
@@ -408,12 +507,24 @@ impl Registration {
     }
 
     /// Moves the timer to `deadline`, whether it fired already or not: it is
-    /// pending again until then. O(1) under its shard's lock; a fire of the old
+    /// pending again until then. A pending timer moved later takes no lock: it
+    /// stays filed at its old deadline, where the driver files it again (rule
+    /// L1 in `entry`). Otherwise O(1) under its shard's lock; a fire of the old
     /// deadline still in flight on another thread is ignored (at most one
     /// spurious wake).
     pub fn reset(&mut self, deadline: Instant) {
-        self.deadline = deadline;
         let ns = self.shard.ns(deadline);
+        let later = ns >= self.when;
+        self.deadline = deadline;
+        self.when = ns;
+        if later && self.key.is_some() && self.entry.extend_deadline(ns, self.epoch) {
+            return;
+        }
+        self.reset_locked(ns);
+    }
+
+    /// [`reset`](Self::reset) under the shard lock, to `ns` (E2).
+    fn reset_locked(&mut self, ns: u64) {
         let mut inner = self.shard.inner.lock();
         if inner.closed {
             self.epoch = self
@@ -423,18 +534,18 @@ impl Registration {
             self.key = None;
             return;
         }
+        self.entry.set_deadline(ns);
         if ns <= inner.wheel.now() {
             // The wheel went past the new deadline already: fired now (E4 holds:
             // the wheel no longer holds this epoch's copy once it is removed).
-            let removed = self.key.take().and_then(|key| inner.wheel.remove(key));
+            let removed = self
+                .key
+                .take()
+                .and_then(|key| self.shard.remove(&mut inner.wheel, key));
             self.epoch = self
                 .entry
                 .state()
                 .transition_to_next_epoch(self.epoch, Status::Fired);
-            if removed.is_some() {
-                // Only later than before: nobody needs unparking.
-                let _ = self.shard.publish_next(&inner.wheel);
-            }
             drop(inner);
             drop(removed);
             return;
@@ -453,31 +564,23 @@ impl Registration {
             self.key = Some(inner.wheel.insert(ns, fire));
         }
         // The shard's published next deadline only needs to stay a lower bound: a
-        // timer pushed back (the common reset: an idle timeout moved on each
-        // request) leaves it as is, and a driver that wakes for it then finds
-        // nothing due and publishes the exact value.
-        if ns < self.shard.next.load(Ordering::SeqCst) {
-            let earlier = self.shard.publish_next(&inner.wheel);
-            drop(inner);
-            self.shard.notify(earlier);
-        }
+        // timer pushed back leaves it as is, and a driver that wakes for it then
+        // finds nothing due and publishes the exact value.
+        let earlier = self.shard.lower_next(ns);
+        drop(inner);
+        self.shard.notify(earlier);
     }
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
         let Some(key) = self.key else { return };
-        if self.entry.state().load().status() != Status::Pending {
+        if self.entry.state().load().status().is_done() {
             return; // E4: the wheel no longer holds it
         }
         let removed = {
             let mut inner = self.shard.inner.lock();
-            let removed = inner.wheel.remove(key);
-            if removed.is_some() {
-                // Only later than before: nobody needs unparking.
-                let _ = self.shard.publish_next(&inner.wheel);
-            }
-            removed
+            self.shard.remove(&mut inner.wheel, key)
         };
         drop(removed); // the wheel's `Arc` reference, released unlocked
     }
