@@ -57,6 +57,10 @@ use std::time::Duration;
 /// Timers fired per lock acquisition: wakes happen between batches, unlocked.
 const BATCH: usize = 32;
 
+/// Cancelled entries a shard keeps for reuse: a timeout registered and
+/// cancelled over and over allocates once.
+const SPARE: usize = 32;
+
 /// The hook [`Timers::new`] takes.
 type Unpark = std::sync::Arc<dyn Fn(Instant) + Send + Sync>;
 
@@ -114,6 +118,9 @@ struct Inner {
     wheel: Wheel<Fire>,
     /// Set once by shutdown: the wheel is empty and stays so.
     closed: bool,
+    /// Entries of cancelled timers, each as new (`PENDING@0`, no waker) and
+    /// referenced only from here, for [`Timers::register`] to reuse.
+    spare: Vec<Arc<Shared>>,
 }
 
 /// The wheel's copy of a timer: the entry and the epoch it was inserted with.
@@ -208,6 +215,7 @@ impl Timers {
                     inner: Mutex::new(Inner {
                         wheel: Wheel::new(),
                         closed: false,
+                        spare: Vec::new(),
                     }),
                     next: AtomicU64::new(NEVER),
                     unpark: unpark.clone(),
@@ -235,7 +243,7 @@ impl Timers {
             // The wheel went past it already: fired, without a trip through the wheel.
             drop(inner);
             return Registration {
-                entry: Arc::new(Shared::new(Status::Fired, ns)),
+                entry: Some(Arc::new(Shared::new(Status::Fired, ns))),
                 shard,
                 key: None,
                 epoch: 0,
@@ -246,7 +254,7 @@ impl Timers {
         if inner.closed {
             drop(inner);
             return Registration {
-                entry: Arc::new(Shared::new(Status::Shutdown, ns)),
+                entry: Some(Arc::new(Shared::new(Status::Shutdown, ns))),
                 shard,
                 key: None,
                 epoch: 0,
@@ -254,7 +262,13 @@ impl Timers {
                 when: ns,
             };
         }
-        let entry = Arc::new(Shared::new(Status::Pending, ns));
+        let entry = match inner.spare.pop() {
+            Some(entry) => {
+                entry.set_deadline(ns);
+                entry
+            }
+            None => Arc::new(Shared::new(Status::Pending, ns)),
+        };
         let key = inner.wheel.insert(
             ns,
             Fire {
@@ -267,7 +281,7 @@ impl Timers {
         shard.notify(earlier);
         Registration {
             shard,
-            entry,
+            entry: Some(entry),
             key: Some(key),
             epoch: 0,
             deadline,
@@ -466,7 +480,8 @@ impl fmt::Debug for Timers {
 #[must_use = "dropping a Registration cancels the timer"]
 pub struct Registration {
     shard: Arc<Shard>,
-    entry: Arc<Shared>,
+    /// `None` only once `drop` gave it to the shard's spares.
+    entry: Option<Arc<Shared>>,
     /// The wheel key of the current epoch's copy; `None` once shut down.
     key: Option<Key>,
     epoch: u64,
@@ -477,6 +492,12 @@ pub struct Registration {
 }
 
 impl Registration {
+    fn entry(&self) -> &Arc<Shared> {
+        self.entry
+            .as_ref()
+            .expect(error::REGISTRATION_WITHOUT_ENTRY)
+    }
+
     /// The instant the timer fires at.
     #[must_use]
     pub fn deadline(&self) -> Instant {
@@ -486,13 +507,13 @@ impl Registration {
     /// `true` once the timer fired (for its current deadline).
     #[must_use]
     pub fn is_elapsed(&self) -> bool {
-        self.entry.state().load().status() == Status::Fired
+        self.entry().state().load().status() == Status::Fired
     }
 
     /// `true` once [`poll_elapsed`](Self::poll_elapsed) would return `Ready`:
     /// the timer fired, or its runtime shut down.
     pub(crate) fn is_done(&self) -> bool {
-        self.entry.state().load().status().is_done()
+        self.entry().state().load().status().is_done()
     }
 
     /// `Ready(Ok(()))` once the deadline passed and a driver fired the timer,
@@ -500,7 +521,7 @@ impl Registration {
     /// stores `cx`'s waker (replacing the previous one) to be woken then.
     /// Lock-free.
     pub fn poll_elapsed(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ShutdownError>> {
-        self.entry.poll(cx).map(|status| match status {
+        self.entry().poll(cx).map(|status| match status {
             Status::Shutdown => Err(ShutdownError(())),
             _ => Ok(()),
         })
@@ -517,7 +538,7 @@ impl Registration {
         let later = ns >= self.when;
         self.deadline = deadline;
         self.when = ns;
-        if later && self.key.is_some() && self.entry.extend_deadline(ns, self.epoch) {
+        if later && self.key.is_some() && self.entry().extend_deadline(ns, self.epoch) {
             return;
         }
         self.reset_locked(ns);
@@ -528,13 +549,13 @@ impl Registration {
         let mut inner = self.shard.inner.lock();
         if inner.closed {
             self.epoch = self
-                .entry
+                .entry()
                 .state()
                 .transition_to_next_epoch(self.epoch, Status::Shutdown);
             self.key = None;
             return;
         }
-        self.entry.set_deadline(ns);
+        self.entry().set_deadline(ns);
         if ns <= inner.wheel.now() {
             // The wheel went past the new deadline already: fired now (E4 holds:
             // the wheel no longer holds this epoch's copy once it is removed).
@@ -543,7 +564,7 @@ impl Registration {
                 .take()
                 .and_then(|key| self.shard.remove(&mut inner.wheel, key));
             self.epoch = self
-                .entry
+                .entry()
                 .state()
                 .transition_to_next_epoch(self.epoch, Status::Fired);
             drop(inner);
@@ -554,11 +575,11 @@ impl Registration {
         // was popped (fired, or firing on another thread): start a new epoch.
         if !self.key.is_some_and(|key| inner.wheel.reset(key, ns)) {
             self.epoch = self
-                .entry
+                .entry()
                 .state()
                 .transition_to_next_epoch(self.epoch, Status::Pending);
             let fire = Fire {
-                entry: self.entry.clone(),
+                entry: self.entry().clone(),
                 epoch: self.epoch,
             };
             self.key = Some(inner.wheel.insert(ns, fire));
@@ -575,22 +596,46 @@ impl Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         let Some(key) = self.key else { return };
-        if self.entry.state().load().status().is_done() {
+        if self.entry().state().load().status().is_done() {
             return; // E4: the wheel no longer holds it
         }
-        let removed = {
+        let recycled = {
             let mut inner = self.shard.inner.lock();
-            self.shard.remove(&mut inner.wheel, key)
+            let removed = self.shard.remove(&mut inner.wheel, key);
+            // Not the last reference (this one lives): only a decrement.
+            removed.and_then(|fire| {
+                drop(fire);
+                recycle(&mut self.entry, &mut inner.spare)
+            })
         };
-        drop(removed); // the wheel's `Arc` reference, released unlocked
+        // Its old waker, released unlocked: a waker's drop is foreign code.
+        drop(recycled);
     }
+}
+
+/// In `Registration::drop`, under the shard lock, once the wheel's copy is
+/// gone: gives the entry to the shard's spares, as new, if nothing else
+/// references it (a driver may still hold a popped copy of an older epoch) and
+/// there is room. Returns its old contents (its waker) to drop after the lock.
+fn recycle(entry: &mut Option<Arc<Shared>>, spare: &mut Vec<Arc<Shared>>) -> Option<Shared> {
+    if spare.len() >= SPARE {
+        return None;
+    }
+    let mut taken = entry.take()?;
+    let Some(shared) = Arc::get_mut(&mut taken) else {
+        *entry = Some(taken);
+        return None;
+    };
+    let old = std::mem::replace(shared, Shared::new(Status::Pending, 0));
+    spare.push(taken);
+    Some(old)
 }
 
 impl fmt::Debug for Registration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Registration")
             .field("deadline", &self.deadline)
-            .field("state", &self.entry.state().load())
+            .field("state", &self.entry().state().load())
             .finish_non_exhaustive()
     }
 }

@@ -404,3 +404,28 @@ fn a_lazy_reset_of_a_timer_the_driver_fired_rearms_it() {
     assert_eq!(timers.process(start + 7 * MS), 1);
     assert_eq!(count.get(), 2);
 }
+
+#[test]
+fn a_cancelled_entry_is_reused_as_new() {
+    let (timers, start) = timers(1);
+    let (old, old_count) = CountingWaker::new();
+    let (new, new_count) = CountingWaker::new();
+    for round in 0..3 {
+        let mut cancelled = timers.register(0, start + (15 + round) * MS);
+        assert!(poll(&mut cancelled, &old).is_pending());
+        cancelled.reset(start + (16 + round) * MS); // lazy, then cancelled: reused
+        drop(cancelled);
+        let mut sleep = timers.register(0, start + (10 + round) * MS);
+        assert!(!sleep.is_elapsed(), "a reused entry starts pending");
+        assert!(poll(&mut sleep, &new).is_pending());
+        assert_eq!(timers.next_deadline(), Some(start + (10 + round) * MS));
+        assert_eq!(timers.process(start + (10 + round) * MS), 1);
+        assert_eq!(poll(&mut sleep, &new), Poll::Ready(Ok(())));
+    }
+    assert_eq!(
+        old_count.get(),
+        0,
+        "the cancelled timers' waker is never woken"
+    );
+    assert_eq!(new_count.get(), 3);
+}
