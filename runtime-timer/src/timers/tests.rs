@@ -4,7 +4,7 @@
 use super::*;
 use crate::entry::tests::{Count, CountingWaker};
 use crate::loom::sync::atomic::AtomicUsize;
-use std::task::Waker;
+use std::task::{Context, Poll, Waker};
 
 const MS: Duration = Duration::from_millis(1);
 
