@@ -2,37 +2,64 @@
 //!
 //! # Model
 //!
-//! The clock's reading is `base + (real time since unfrozen)` while it runs, and
-//! `base` while it is paused:
+//! The clock's reading is `real now + offset` while it runs, and `frozen` while it
+//! is paused:
 //!
-//! - `pause` folds the running stretch into `base` and forgets `unfrozen`;
-//! - `resume` sets `unfrozen` to the real now, so the reading continues from where
+//! - `pause` stores the current reading as `frozen`;
+//! - `resume` sets `offset = frozen - real now`, so the reading continues from where
 //!   it stopped (the paused stretch is skipped, not caught up);
-//! - `advance(d)` adds `d` to `base`, paused or not.
+//! - `advance(d)` adds `d` to `frozen` or to `offset`, paused or not.
 //!
-//! Readings never go backwards: `base` only grows, and the running stretch is
-//! measured with `std::time::Instant`, which is monotonic.
+//! Readings never go backwards: every transition keeps the reading where it is or
+//! moves it forward, and the running reading follows `std::time::Instant`, which is
+//! monotonic. Readings are nanoseconds since `origin` (the real instant the clock
+//! was made at), so at most about 584 years of advancing fit.
 //!
-//! Both fields live under one lock (the shim's `Mutex`: parking_lot, or loom's in
-//! models), which makes every reading and transition one critical section, so a
-//! reading taken during a concurrent `pause` is never later than the frozen value.
+//! # Reading without a lock: a sequence lock
+//!
+//! Transitions (`pause`, `resume`, `advance`) are serialized by a lock, which
+//! holds the authoritative state; each publishes the new state to atomics
+//! between two increments of a sequence number, odd while it writes, even again
+//! after. A reading takes no lock: it loads the sequence, the published state
+//! (`frozen`, `offset`), reads the real clock if the state says running, and
+//! reads the sequence again, by a read-modify-write (`fetch_add(0)`), which
+//! returns the latest value where a second load could return a stale one. An
+//! odd or changed sequence means a transition overlapped: it falls back to
+//! reading under the lock (no spinning), which waits for the writer. So a
+//! reading costs one uncontended atomic instruction where the lock cost two,
+//! plus parking_lot's bookkeeping.
+//!
+//! The second load is what makes this correct where two lock-free designs were
+//! not. A "not paused yet" flag cleared by the first `pause`, read before the real
+//! clock, was tried and dropped; so was one atomic word of nanoseconds. Both fail
+//! the same way: a reader loads "running", a concurrent `pause` reads the real clock
+//! and freezes the reading there, and only then does the reader read the real clock,
+//! returning a reading later than the frozen one, later than every reading after it.
+//! Here the writer makes the sequence odd *before* it reads the real clock (a
+//! `SeqCst` read-modify-write, a full barrier), and the reader reads the real clock
+//! *before* it reads the sequence again: a reader that still finds the old even
+//! value read the real clock before the writer did, so its reading is at most the
+//! frozen one. A reading is thus the clock's value at the instant the reader read
+//! the real clock, and such values only grow.
+//!
+//! Stores to the published state are `Release` and the lock-free loads `Acquire`:
+//! a reader that sees a writer's new state synchronizes with it and then sees its
+//! odd sequence on the second load, so it never returns a mix of two states.
+//! `tests/loom_clock.rs` checks the protocol under loom, torn mixes included.
+//!
 //! A clock made by [`Clock::real`] can never be paused: it reads
-//! `std::time::Instant::now()` without any lock. The multi-thread runtime uses
-//! one, since paused time is exact only on the current-thread runtime. (A
-//! lock-free shortcut for a pausable clock that has not been paused yet, a flag
-//! cleared by the first `pause`, was tried and dropped: a reader may see the
-//! flag stale after a pause froze an earlier reading, and go backwards.)
-//!
-//! A lock-free encoding (one atomic word of nanoseconds) was considered and
-//! rejected: a reader that loaded "running" could read the real clock *after* a
-//! concurrent `pause` froze it, and return a reading later than every reading
-//! after it. tokio's `time::Clock` makes the same choice.
+//! `std::time::Instant::now()` and nothing else. The multi-thread runtime uses one,
+//! since paused time is exact only on the current-thread runtime.
 
 use crate::error;
 use crate::instant::Instant;
+use crate::loom::sync::atomic::{AtomicU64, Ordering};
 use crate::loom::sync::Mutex;
 use std::fmt;
 use std::time::Duration;
+
+/// `frozen` while the clock runs.
+const RUNNING: u64 = u64::MAX;
 
 /// A clock that reads real time, or paused time that moves only by
 /// [`advance`](Self::advance).
@@ -55,43 +82,52 @@ use std::time::Duration;
 /// assert!(!clock.is_paused());
 /// ```
 pub struct Clock {
-    inner: Mutex<Inner>,
+    /// The real instant readings count from (the first reading).
+    origin: std::time::Instant,
+    /// Even when no transition is publishing; incremented twice by each,
+    /// under `state`'s lock.
+    seq: AtomicU64,
+    /// The published [`State::frozen`].
+    frozen: AtomicU64,
+    /// The published [`State::offset`].
+    offset: AtomicU64,
+    /// The state itself: transitions, and readers that met one, read it here.
+    state: Mutex<State>,
     /// Made by [`Clock::real`]: reads the real clock, never pauses.
     real: bool,
 }
 
-struct Inner {
-    /// The reading when `unfrozen` was taken (or the frozen reading).
-    base: std::time::Instant,
-    /// Real instant the current running stretch began; `None` while paused.
-    unfrozen: Option<std::time::Instant>,
-}
-
-impl Inner {
-    fn now(&self) -> std::time::Instant {
-        match self.unfrozen {
-            Some(since) => self.base + since.elapsed(),
-            None => self.base,
-        }
-    }
+/// What a reading is computed from.
+#[derive(Clone, Copy)]
+struct State {
+    /// The frozen reading (ns since `origin`), or [`RUNNING`].
+    frozen: u64,
+    /// While running: reading minus real time, in ns, modulo 2^64 (it may be
+    /// "negative" after a pause and resume). 0 until the clock is first
+    /// paused or advanced: the reading is the real clock's, at no cost.
+    offset: u64,
 }
 
 impl Clock {
     /// A clock reading the real time now, paused there if `paused`.
     #[must_use]
     pub fn new(paused: bool) -> Self {
-        let now = std::time::Instant::now();
+        let state = State {
+            frozen: if paused { 0 } else { RUNNING },
+            offset: 0,
+        };
         Self {
-            inner: Mutex::new(Inner {
-                base: now,
-                unfrozen: (!paused).then_some(now),
-            }),
+            origin: std::time::Instant::now(),
+            seq: AtomicU64::new(0),
+            frozen: AtomicU64::new(state.frozen),
+            offset: AtomicU64::new(state.offset),
+            state: Mutex::new(state),
             real: false,
         }
     }
 
     /// A clock that always reads the real time and cannot be paused or advanced
-    /// (which panics); reading it takes no lock.
+    /// (which panics); reading it is one `std::time::Instant::now()`.
     ///
     /// ```
     /// let clock = runtime_timer::Clock::real();
@@ -113,13 +149,89 @@ impl Clock {
         !self.real
     }
 
-    /// The clock's current reading.
+    /// The clock's current reading. Lock-free unless a transition is under way.
     #[must_use]
     pub fn now(&self) -> Instant {
         if self.real {
             return Instant::from_std(std::time::Instant::now());
         }
-        Instant::from_std(self.inner.lock().now())
+        let seq = self.seq.load(Ordering::Acquire);
+        if seq & 1 == 0 {
+            let state = State {
+                frozen: self.frozen.load(Ordering::Acquire),
+                offset: self.offset.load(Ordering::Acquire),
+            };
+            let reading = self.reading(state);
+            // After the data loads (they are `Acquire`) and the real-clock read
+            // (see "Reading without a lock"). A read-modify-write, not a load:
+            // it reads the latest value, where a load may return a stale even
+            // one after a writer went odd and read the real clock (the memory
+            // model allows it, and the loom models find it).
+            if self.seq.fetch_add(0, Ordering::SeqCst) == seq {
+                return reading;
+            }
+        }
+        // A transition overlapped: wait for it and read under the lock.
+        let state = *self.state.lock();
+        self.reading(state)
+    }
+
+    /// The reading `state` gives now (reads the real clock if it runs).
+    fn reading(&self, state: State) -> Instant {
+        if state.frozen != RUNNING {
+            return self.instant(state.frozen);
+        }
+        let real = std::time::Instant::now();
+        if state.offset == 0 {
+            return Instant::from_std(real);
+        }
+        self.instant(self.real_ns(real).wrapping_add(state.offset))
+    }
+
+    /// `real` in ns since `origin`.
+    fn real_ns(&self, real: std::time::Instant) -> u64 {
+        let ns = real.saturating_duration_since(self.origin).as_nanos();
+        u64::try_from(ns).unwrap_or(u64::MAX)
+    }
+
+    /// The reading `ns` nanoseconds after `origin` (representable: checked by
+    /// `advance`, the only way readings get far ahead of real time).
+    fn instant(&self, ns: u64) -> Instant {
+        Instant::from_std(self.origin + Duration::from_nanos(ns))
+    }
+
+    /// The reading `state` gives now, in ns since `origin`.
+    fn reading_ns(&self, state: State) -> u64 {
+        if state.frozen != RUNNING {
+            return state.frozen;
+        }
+        self.real_ns(std::time::Instant::now())
+            .wrapping_add(state.offset)
+    }
+
+    /// Runs a transition under the lock: `check` sees the state first and may
+    /// refuse (this then returns `false` and changes nothing); then, with the
+    /// sequence odd, `write` computes the new state (`None`: no change), which is
+    /// published before the sequence is even again.
+    fn transition(
+        &self,
+        check: impl FnOnce(&Self, State) -> bool,
+        write: impl FnOnce(&Self, State) -> Option<State>,
+    ) -> bool {
+        let mut state = self.state.lock();
+        if !check(self, *state) {
+            return false;
+        }
+        // Odd before `write` reads the real clock: a full barrier (see "Reading
+        // without a lock"). Only transitions, serialized here, change `seq`.
+        self.seq.fetch_add(1, Ordering::SeqCst);
+        if let Some(new) = write(self, *state) {
+            self.frozen.store(new.frozen, Ordering::Release);
+            self.offset.store(new.offset, Ordering::Release);
+            *state = new;
+        }
+        self.seq.fetch_add(1, Ordering::Release);
+        true
     }
 
     /// Stops the clock at its current reading. Does nothing if it is paused.
@@ -130,40 +242,72 @@ impl Clock {
     #[track_caller]
     pub fn pause(&self) {
         assert!(!self.real, "{}", error::CLOCK_NOT_PAUSABLE);
-        let mut inner = self.inner.lock();
-        if let Some(since) = inner.unfrozen.take() {
-            inner.base += since.elapsed();
-        }
+        self.transition(
+            |_, _| true,
+            |clock, state| {
+                (state.frozen == RUNNING).then(|| State {
+                    frozen: clock.reading_ns(state),
+                    offset: state.offset,
+                })
+            },
+        );
     }
 
     /// Lets the clock run again from its current reading. Does nothing if it runs.
     pub fn resume(&self) {
-        let mut inner = self.inner.lock();
-        if inner.unfrozen.is_none() {
-            inner.unfrozen = Some(std::time::Instant::now());
-        }
+        self.transition(
+            |_, _| true,
+            |clock, state| {
+                (state.frozen != RUNNING).then(|| State {
+                    frozen: RUNNING,
+                    offset: state
+                        .frozen
+                        .wrapping_sub(clock.real_ns(std::time::Instant::now())),
+                })
+            },
+        );
     }
 
     /// Moves the clock forward by `duration`, paused or not.
     ///
     /// # Panics
     ///
-    /// If the new reading is not representable as an [`Instant`] (hundreds of
-    /// years ahead on common platforms), or on a clock made by [`Clock::real`].
+    /// If the new reading is not representable as an [`Instant`] or lies more
+    /// than about 584 years after the clock was made, or on a clock made by
+    /// [`Clock::real`].
     #[track_caller]
     pub fn advance(&self, duration: Duration) {
         assert!(!self.real, "{}", error::CLOCK_NOT_PAUSABLE);
-        let mut inner = self.inner.lock();
-        inner.base = inner
-            .base
-            .checked_add(duration)
-            .expect(error::CLOCK_ADVANCE_OVERFLOW);
+        let by = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
+        let advanced = self.transition(
+            |clock, state| {
+                clock
+                    .reading_ns(state)
+                    .checked_add(by)
+                    .filter(|&ns| ns != RUNNING)
+                    .is_some_and(|ns| clock.origin.checked_add(Duration::from_nanos(ns)).is_some())
+            },
+            |_, state| {
+                Some(if state.frozen == RUNNING {
+                    State {
+                        frozen: RUNNING,
+                        offset: state.offset.wrapping_add(by),
+                    }
+                } else {
+                    State {
+                        frozen: state.frozen + by,
+                        offset: state.offset,
+                    }
+                })
+            },
+        );
+        assert!(advanced, "{}", error::CLOCK_ADVANCE_OVERFLOW);
     }
 
-    /// `true` while the clock is paused.
+    /// `true` while the clock is paused. Lock-free.
     #[must_use]
     pub fn is_paused(&self) -> bool {
-        self.inner.lock().unfrozen.is_none()
+        self.frozen.load(Ordering::Acquire) != RUNNING
     }
 }
 
@@ -176,10 +320,9 @@ impl Default for Clock {
 
 impl fmt::Debug for Clock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = self.inner.lock();
         f.debug_struct("Clock")
-            .field("paused", &inner.unfrozen.is_none())
-            .field("now", &inner.now())
+            .field("paused", &self.is_paused())
+            .field("now", &self.now())
             .finish()
     }
 }
@@ -321,6 +464,40 @@ mod tests {
             err.downcast_ref::<String>().unwrap(),
             error::CLOCK_NOT_PAUSABLE
         );
+    }
+
+    #[test]
+    fn a_resumed_clock_runs_on_from_its_frozen_reading_without_the_lock() {
+        let clock = Clock::new(true);
+        let start = clock.now();
+        clock.advance(Duration::from_secs(5));
+        clock.resume();
+        // Lock-free readings continue from start + 5 s.
+        let a = clock.now();
+        std::thread::sleep(Duration::from_millis(2));
+        let b = clock.now();
+        assert!(a >= start + Duration::from_secs(5));
+        assert!(b - a >= Duration::from_millis(2));
+        assert!(b - start < Duration::from_secs(65), "{:?}", b - start);
+        assert_eq!(clock.seq.load(Ordering::Relaxed) % 2, 0, "even at rest");
+    }
+
+    #[test]
+    fn a_failed_advance_leaves_the_clock_as_it_was() {
+        let clock = Clock::new(true);
+        let start = clock.now();
+        let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            clock.advance(Duration::MAX);
+        }));
+        assert!(err.is_err());
+        assert_eq!(clock.now(), start);
+        assert_eq!(
+            clock.seq.load(Ordering::Relaxed) % 2,
+            0,
+            "no half transition"
+        );
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(clock.now() - start, Duration::from_secs(1));
     }
 
     #[test]

@@ -21,6 +21,11 @@ pub(crate) const TOO_MANY_TIMERS: &str =
 pub(crate) const WAKER_PANICKED: &str =
     "a waker panicked while the timer driver woke it; the other timers still fire";
 
+/// Broken internal invariant: a live timer lost its entry (only its drop
+/// gives it away).
+pub(crate) const REGISTRATION_WITHOUT_ENTRY: &str =
+    "timer invariant broken: a registration has no entry; please report this bug";
+
 /// Broken internal invariant: a node on a list has no value.
 pub(crate) const NODE_WITHOUT_VALUE: &str =
     "timer wheel invariant broken: a stored entry has no value; please report this bug";

@@ -16,15 +16,37 @@
 //! - **E2.** Only the owner starts an epoch, under the shard lock, and only
 //!   after the wheel no longer holds the entry (`Wheel::reset` failed, or the
 //!   owner removed it for a deadline the wheel already passed, starting the epoch
-//!   `FIRED`) or the shard has closed; see [`state`]. So at most one copy of the entry is in a
-//!   wheel, and it carries the current epoch.
-//! - **E3.** A driver fires a copy only through `PENDING@e -> FIRED@e`
-//!   (`SHUTDOWN@e` at shutdown) for the copy's own epoch `e`, and only then wakes
-//!   the waker. A copy from an older epoch finds its CAS stale and does nothing;
-//!   the worst a late driver does is one spurious wake, which futures tolerate.
+//!   `FIRED`) or the shard has closed; see [`state`]. So at most one copy of the
+//!   entry is in a wheel, and it carries the current epoch.
+//! - **E3.** A driver fires the wheel's copy under the shard lock, through
+//!   `PENDING@e -> FIRING@e -> FIRED@e` (L1 says when it goes back to
+//!   `PENDING@e` instead), pops it, and wakes the waker only after releasing
+//!   the lock. Shutdown drains the wheel under the lock and ends each drained
+//!   copy after it, by CAS `PENDING@e -> SHUTDOWN@e`: a copy whose owner moved
+//!   on to a new epoch meanwhile finds its CAS stale and does nothing. The
+//!   worst a late wake does is one spurious wake, which futures tolerate.
 //! - **E4.** A `FIRED` or `SHUTDOWN` status of the current epoch means the wheel
 //!   no longer holds the entry (it was popped or drained before the transition),
 //!   so the owner may skip the shard lock when it drops or resets such a timer.
+//!   `FIRING` does not: the driver may be filing it again.
+//! - **L1.** The lazy reset (after tokio's `cached_when`/`true_when`). The
+//!   entry's `deadline` word is the owner's deadline, the *true* one; the wheel
+//!   files the entry at a deadline no later than it. The owner moves its
+//!   deadline *later* without the lock: it stores the new deadline, then moves
+//!   the state word `PENDING@e -> PENDING@e` by CAS. A driver that finds the
+//!   copy due moves the word `PENDING@e -> FIRING@e` by CAS and only then reads
+//!   the deadline. Both are read-modify-writes of one word, so one reads from
+//!   the other: if the owner's comes first, the driver's CAS acquires it and
+//!   reads the new deadline; if the driver's comes first, the owner's CAS
+//!   fails on `FIRING` (or on `FIRED`, which follows under the same lock) and
+//!   the owner resets under the lock instead, which waits for the driver. A
+//!   driver that reads a deadline later than its wheel's now files the entry
+//!   again there (`FIRING -> PENDING`, same key, same epoch) instead of firing
+//!   it. So a timer never fires before its latest deadline, and never after it
+//!   because of the laziness: the filed deadline stays at or before the true
+//!   one (lazy moves only go later; locked ones set both). The price: the
+//!   driver wakes at the old deadline to file it again, and one CAS per reset,
+//!   where the lock cost two.
 //! - **W1.** The waker slot follows the `AtomicWaker` protocol; see [`waker`].
 //!
 //! The owner's side (`poll_elapsed`, `is_elapsed`) takes no lock at all: one
@@ -34,24 +56,31 @@ pub(crate) mod state;
 pub(crate) mod waker;
 
 use crate::error;
+use crate::loom::sync::atomic::{AtomicU64, Ordering};
 use state::{State, Status, Transition};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::task::{Context, Poll};
 use waker::AtomicWaker;
 
-/// The shared half of a timer: its state word and its waker slot.
+/// The shared half of a timer: its state word, its true deadline and its
+/// waker slot.
 #[derive(Debug)]
 pub(crate) struct Shared {
     state: State,
+    /// The owner's deadline, in ns since its shard's start (L1). Written by the
+    /// owner (under the shard lock, or lock-free to a later value), read by the
+    /// driver under the lock.
+    deadline: AtomicU64,
     waker: AtomicWaker,
 }
 
 impl Shared {
     /// A timer at epoch 0 with `status` (`Pending`, or `Shutdown` when its
-    /// shard has closed).
-    pub(crate) fn new(status: Status) -> Self {
+    /// shard has closed) and `deadline`.
+    pub(crate) fn new(status: Status, deadline: u64) -> Self {
         Self {
             state: State::new(status),
+            deadline: AtomicU64::new(deadline),
             waker: AtomicWaker::new(),
         }
     }
@@ -60,20 +89,31 @@ impl Shared {
         &self.state
     }
 
-    /// Driver: fires the copy of `epoch` (E3). Returns `true` if this call fired it.
-    pub(crate) fn fire(&self, epoch: u64) -> bool {
-        self.finish(self.state.transition_to_fired(epoch))
+    /// Driver, after `FIRING` (L1): the deadline to fire at. `Relaxed`: the
+    /// `FIRING` CAS acquired it.
+    pub(crate) fn deadline(&self) -> u64 {
+        self.deadline.load(Ordering::Relaxed)
     }
 
-    /// Shutdown: ends the copy of `epoch` with `SHUTDOWN` (E3).
-    pub(crate) fn shut_down(&self, epoch: u64) -> bool {
-        self.finish(self.state.transition_to_shutdown(epoch))
+    /// Owner, under the shard lock: sets the deadline it files the entry at.
+    /// `Relaxed`: drivers read it under the same lock.
+    pub(crate) fn set_deadline(&self, deadline: u64) {
+        self.deadline.store(deadline, Ordering::Relaxed);
     }
 
-    fn finish(&self, transition: Transition) -> bool {
-        if transition == Transition::Stale {
-            return false;
-        }
+    /// Owner, without the lock: moves the deadline to a later one (L1). `true`
+    /// if that is all it takes: the wheel holds the copy of `epoch` at an
+    /// earlier deadline, and the driver that finds it due will see this one.
+    /// `false`: a driver is firing it, or it fired or shut down; the owner must
+    /// reset under the lock.
+    pub(crate) fn extend_deadline(&self, deadline: u64, epoch: u64) -> bool {
+        // `Relaxed`: published by the CAS's `Release`.
+        self.deadline.store(deadline, Ordering::Relaxed);
+        self.state.transition_to_pending_later(epoch) == Transition::Done
+    }
+
+    /// Driver, after releasing the lock: wakes the owner of a copy it fired.
+    pub(crate) fn wake(&self) {
         if let Some(waker) = self.waker.take() {
             // A waker is foreign code: a panic in it must not stop the driver
             // from firing the other timers of its batch (DESIGN.md, Panics).
@@ -81,22 +121,31 @@ impl Shared {
                 eprintln!("{}", error::WAKER_PANICKED);
             }
         }
+    }
+
+    /// Shutdown: ends the drained copy of `epoch` with `SHUTDOWN` (E3) and wakes
+    /// the owner. `true` if this call ended it.
+    pub(crate) fn shut_down(&self, epoch: u64) -> bool {
+        if self.state.transition_to_shutdown(epoch) == Transition::Stale {
+            return false;
+        }
+        self.wake();
         true
     }
 
-    /// Owner: the status of the current epoch, registering `cx`'s waker while it
-    /// is pending. Lock-free.
+    /// Owner: the status of the current epoch once it is done, registering
+    /// `cx`'s waker while it is not. Lock-free.
     pub(crate) fn poll(&self, cx: &mut Context<'_>) -> Poll<Status> {
         let status = self.state.load().status();
-        if status != Status::Pending {
+        if status.is_done() {
             return Poll::Ready(status);
         }
         self.waker.register(cx.waker());
         // Re-check: a fire between the load and the registration may have
         // found the slot empty (W1 makes the pair register/re-check race-free).
         match self.state.load().status() {
-            Status::Pending => Poll::Pending,
-            status => Poll::Ready(status),
+            status if status.is_done() => Poll::Ready(status),
+            _ => Poll::Pending,
         }
     }
 }

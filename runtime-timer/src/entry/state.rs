@@ -15,8 +15,12 @@
 //!   with, so a driver that fires a copy popped before the re-registration
 //!   finds a newer epoch and does nothing.
 //! - **s**, the status of the current epoch:
-//!   - `PENDING`: in a wheel, or popped by a driver that has not fired it yet.
-//!     Excludes the other two.
+//!   - `PENDING`: in a wheel, or drained from it by a shutdown that has not
+//!     ended it yet. Excludes the other three.
+//!   - `FIRING`: a driver holding the shard lock found the entry due at the
+//!     deadline it is filed at and is reading its true deadline (the lazy
+//!     reset, see [`super`]): it leaves `FIRING` for `FIRED` or back to
+//!     `PENDING` before it releases the lock. The owner treats it as pending.
 //!   - `FIRED`: the deadline passed and a driver fired this epoch. Terminal for
 //!     the epoch; only a new epoch leaves it.
 //!   - `SHUTDOWN`: the shard shut down before this epoch fired. Terminal for
@@ -26,9 +30,16 @@
 //!
 //! | from | to | by | how |
 //! |---|---|---|---|
-//! | `PENDING@e` | `FIRED@e` | driver | CAS, fails if the epoch moved on |
-//! | `PENDING@e` | `SHUTDOWN@e` | shutdown | CAS, fails if the epoch moved on |
-//! | any `@e` | `PENDING@e+1`, `FIRED@e+1` or `SHUTDOWN@e+1` | owner | swap, under the shard lock |
+//! | `PENDING@e` | `PENDING@e` | owner's lazy reset, no lock | CAS (rule L1 in [`super`]) |
+//! | `PENDING@e` | `FIRING@e` | driver, under the shard lock | CAS (rule L1) |
+//! | `FIRING@e` | `FIRED@e` or `PENDING@e` | the same driver, same lock | store |
+//! | `PENDING@e` | `SHUTDOWN@e` | shutdown, after draining the wheel | CAS, fails if the epoch moved on |
+//! | any `@e` | `PENDING@e+1`, `FIRED@e+1` or `SHUTDOWN@e+1` | owner, under the shard lock | swap |
+//!
+//! So while a driver holds the lock and an entry of its wheel is `FIRING`, it
+//! is the only one writing the entry's word: owners write it under the lock,
+//! or by their lazy reset's CAS, which fails on `FIRING`; and shutdown ends only
+//! entries it drained.
 
 use crate::loom::sync::atomic::{AtomicU64, Ordering};
 
@@ -44,6 +55,16 @@ pub(crate) enum Status {
     Fired = 1,
     /// Its shard shut down first.
     Shutdown = 2,
+    /// A driver is deciding, under the shard lock, whether it is due.
+    Firing = 3,
+}
+
+impl Status {
+    /// `FIRED` or `SHUTDOWN`: what the owner's poll reports as ready. `PENDING`
+    /// and `FIRING` both wait.
+    pub(crate) fn is_done(self) -> bool {
+        matches!(self, Self::Fired | Self::Shutdown)
+    }
 }
 
 /// One reading of the state word.
@@ -63,7 +84,8 @@ impl Snapshot {
         match self.0 & STATUS_MASK {
             0 => Status::Pending,
             1 => Status::Fired,
-            _ => Status::Shutdown,
+            2 => Status::Shutdown,
+            _ => Status::Firing,
         }
     }
 }
@@ -103,27 +125,60 @@ impl State {
         Snapshot(self.0.load(Ordering::Acquire))
     }
 
-    /// Driver: `PENDING@epoch` to `FIRED@epoch`.
-    pub(crate) fn transition_to_fired(&self, epoch: u64) -> Transition {
-        self.finish(epoch, Status::Fired)
+    /// Owner, without the lock, after storing a later deadline (the lazy
+    /// reset, rule L1): `PENDING@epoch` to itself, as a read-modify-write
+    /// (`Release`), so that the driver's next `PENDING -> FIRING`, which reads
+    /// from it, sees the new deadline. `Stale` when the epoch is not pending
+    /// (firing, fired or shut down): reset under the lock instead.
+    pub(crate) fn transition_to_pending_later(&self, epoch: u64) -> Transition {
+        self.cas_from_pending(epoch, Status::Pending, Ordering::AcqRel)
+    }
+
+    /// Driver, under the shard lock: `PENDING@epoch` to `FIRING@epoch`. The
+    /// driver reads the entry's deadline after this (`Acquire`: it sees the
+    /// deadline of every lazy reset this CAS reads from, rule L1).
+    pub(crate) fn transition_to_firing(&self, epoch: u64) -> Transition {
+        self.cas_from_pending(epoch, Status::Firing, Ordering::AcqRel)
+    }
+
+    /// The driver that made `FIRING@epoch`, still under the lock: to `FIRED@epoch`.
+    pub(crate) fn transition_to_fired(&self, epoch: u64) {
+        self.leave_firing(epoch, Status::Fired);
+    }
+
+    /// The driver that made `FIRING@epoch`, still under the lock: back to
+    /// `PENDING@epoch`, as it files the entry again at its later deadline.
+    pub(crate) fn transition_to_pending(&self, epoch: u64) {
+        self.leave_firing(epoch, Status::Pending);
     }
 
     /// Shutdown: `PENDING@epoch` to `SHUTDOWN@epoch`.
     pub(crate) fn transition_to_shutdown(&self, epoch: u64) -> Transition {
-        self.finish(epoch, Status::Shutdown)
+        self.cas_from_pending(epoch, Status::Shutdown, Ordering::AcqRel)
     }
 
-    fn finish(&self, epoch: u64, to: Status) -> Transition {
+    fn cas_from_pending(&self, epoch: u64, to: Status, success: Ordering) -> Transition {
         let pending = Snapshot::new(epoch, Status::Pending);
         match self.0.compare_exchange(
             pending.0,
             Snapshot::new(epoch, to).0,
-            Ordering::AcqRel,
+            success,
             Ordering::Acquire,
         ) {
             Ok(_) => Transition::Done,
             Err(_) => Transition::Stale,
         }
+    }
+
+    /// A plain store: while the driver holds the lock, nobody else writes the
+    /// word of an entry in its wheel (see the module docs).
+    fn leave_firing(&self, epoch: u64, to: Status) {
+        debug_assert_eq!(
+            self.load(),
+            Snapshot::new(epoch, Status::Firing),
+            "only the driver that made FIRING leaves it"
+        );
+        self.0.store(Snapshot::new(epoch, to).0, Ordering::Release);
     }
 
     /// Owner, under the shard lock: starts epoch `current + 1` with `status`
@@ -146,19 +201,26 @@ mod tests {
     #[test]
     fn fire_only_the_current_pending_epoch() {
         let state = State::new(Status::Pending);
-        assert_eq!(state.transition_to_fired(1), Transition::Stale);
-        assert_eq!(state.transition_to_fired(0), Transition::Done);
+        assert_eq!(state.transition_to_firing(1), Transition::Stale);
+        assert_eq!(state.transition_to_firing(0), Transition::Done);
+        assert!(!state.load().status().is_done(), "firing still waits");
         assert_eq!(
-            state.transition_to_fired(0),
+            state.transition_to_firing(0),
             Transition::Stale,
-            "fires once"
+            "one driver at a time"
         );
+        state.transition_to_pending(0); // filed again, later
+        assert_eq!(state.load().status(), Status::Pending);
+        assert_eq!(state.transition_to_firing(0), Transition::Done);
+        state.transition_to_fired(0);
+        assert_eq!(state.transition_to_firing(0), Transition::Stale, "once");
         assert_eq!(state.transition_to_shutdown(0), Transition::Stale);
         assert_eq!(state.load().status(), Status::Fired);
+        assert!(state.load().status().is_done());
 
         let epoch = state.transition_to_next_epoch(0, Status::Pending);
         assert_eq!(epoch, 1);
-        assert_eq!(state.transition_to_fired(0), Transition::Stale, "old copy");
+        assert_eq!(state.transition_to_firing(0), Transition::Stale, "old copy");
         assert_eq!(state.load().status(), Status::Pending);
         assert_eq!(state.transition_to_shutdown(1), Transition::Done);
         assert_eq!(state.load().status(), Status::Shutdown);

@@ -133,3 +133,95 @@ fn loom_foreign_drop_races_fire_and_register() {
         assert_eq!(count.get(), 1);
     });
 }
+
+/// The lazy reset (rule L1 in `entry`): the owner moves a pending timer later
+/// without the lock while a driver on another thread fires its old deadline.
+/// Whichever goes first, the timer fires exactly once, at the new deadline,
+/// never before it, and the waker registered for it is woken.
+#[test]
+fn loom_lazy_reset_races_fire_of_the_old_deadline() {
+    model(|| {
+        let (timers, start, mut sleep) = setup();
+        let (waker, count) = CountingWaker::new();
+        assert!(poll(&mut sleep, &waker).is_pending());
+        let driver = {
+            let timers = timers.clone();
+            // The old deadline has passed, the new one not yet.
+            thread::spawn(move || timers.process(start + 2 * MS))
+        };
+        sleep.reset(start + 3 * MS);
+        let polled = poll(&mut sleep, &waker);
+        let old_fires = driver.join().unwrap();
+        // The driver fired the old deadline only if it came first (then the
+        // reset started a new epoch under the lock); nothing completed the timer.
+        assert!(old_fires <= 1);
+        assert!(polled.is_pending(), "completed before its new deadline");
+        assert!(!sleep.is_elapsed());
+        assert!(poll(&mut sleep, &waker).is_pending());
+        // Spurious wakes only from a fire of the old deadline (its wake, and
+        // the re-poll's own wake if it met that wake taking the waker out).
+        let woken = count.get();
+        assert!(old_fires == 1 || woken == 0, "woken {woken} times, no fire");
+        assert_eq!(timers.process(start + 3 * MS - Duration::from_nanos(1)), 0);
+        assert_eq!(
+            timers.process(start + 3 * MS),
+            1,
+            "fires at the new deadline"
+        );
+        assert_eq!(count.get(), woken + 1, "lost wake-up");
+        assert_eq!(poll(&mut sleep, &waker), Poll::Ready(Ok(())));
+        assert_eq!(timers.process(start + 10 * MS), 0, "fires once");
+        assert_eq!(timers.next_deadline(), None);
+    });
+}
+
+/// A lazy reset racing the driver that is filing the entry again for an
+/// earlier lazy reset: the later deadline wins, and the timer is never lost.
+#[test]
+fn loom_lazy_reset_races_refile() {
+    model(|| {
+        let (timers, start, mut sleep) = setup();
+        let (waker, count) = CountingWaker::new();
+        assert!(poll(&mut sleep, &waker).is_pending());
+        sleep.reset(start + 2 * MS); // lazy: still filed at 1 ms
+        let driver = {
+            let timers = timers.clone();
+            // Finds the entry due at 1 ms and files it again.
+            thread::spawn(move || timers.process(start + MS))
+        };
+        sleep.reset(start + 3 * MS);
+        assert_eq!(driver.join().unwrap(), 0);
+        assert_eq!(count.get(), 0, "nothing fired");
+        assert_eq!(
+            timers.process(start + 2 * MS),
+            0,
+            "not at the middle deadline"
+        );
+        assert!(poll(&mut sleep, &waker).is_pending());
+        assert_eq!(timers.process(start + 3 * MS), 1);
+        assert_eq!(count.get(), 1, "lost wake-up");
+        assert_eq!(poll(&mut sleep, &waker), Poll::Ready(Ok(())));
+    });
+}
+
+/// Lazy reset, then cancel (drop), while a driver fires the old deadline: the
+/// entry is refiled or removed, never fired, and every reference is released.
+#[test]
+fn loom_lazy_reset_then_drop_races_fire() {
+    model(|| {
+        let (timers, start, mut sleep) = setup();
+        let (waker, count) = CountingWaker::new();
+        assert!(poll(&mut sleep, &waker).is_pending());
+        let driver = {
+            let timers = timers.clone();
+            thread::spawn(move || timers.process(start + 2 * MS))
+        };
+        sleep.reset(start + 3 * MS);
+        drop(sleep);
+        let fired = driver.join().unwrap();
+        // Fired only if the driver came before the reset.
+        assert_eq!(count.get(), fired);
+        assert_eq!(timers.process(start + 10 * MS), 0);
+        assert_eq!(timers.next_deadline(), None);
+    });
+}

@@ -18,11 +18,15 @@
 //! So creating and cancelling timers on `n` workers takes `n` different locks,
 //! each nearly always uncontended (one CAS to lock, one to unlock), and
 //! the drivers meet the owners only at due shards. A timer that already fired
-//! is dropped without any lock (rule E4 in `entry`). Firing itself is
-//! lock-free with respect to the owner: the driver pops due entries under the
-//! lock, releases it, and only then moves each entry's state word to `FIRED` and
-//! wakes its waker, so a task that polls or drops its timer never waits for a
-//! wake, and a wake never runs under a lock.
+//! is dropped without any lock (rule E4 in `entry`), and one moved to a later
+//! deadline (an idle timeout pushed back on every request, an `Interval`'s next
+//! tick) is moved without any lock too: the owner stores the new deadline in
+//! the entry, and the driver that finds the entry due at its old deadline files
+//! it again at the new one (rule L1 in `entry`, tokio's lazy reset). Firing
+//! never makes the owner wait: the driver moves each due entry's state word to
+//! `FIRED` and pops it under the lock, and wakes the wakers only after releasing
+//! it, so a task that polls or drops its timer never waits for a wake, and a
+//! wake never runs under a lock.
 //!
 //! # Unparking the driver
 //!
@@ -30,11 +34,16 @@
 //! registration or reset makes a shard's next deadline earlier, the timers call
 //! the `unpark` hook given to [`Timers::new`] with the new deadline (after
 //! releasing the shard lock); the runtime wakes its parked driver there if the
-//! driver sleeps past it. Shard deadlines are stored and read `SeqCst`, so a
-//! driver that publishes "parked until t" and then reads them, against a worker
-//! that stores a deadline and then reads "parked until", cannot both miss.
+//! driver sleeps past it. Earlier shard deadlines are stored and read `SeqCst`,
+//! so a driver that publishes "parked until t" and then reads them, against a
+//! worker that stores a deadline and then reads "parked until", cannot both
+//! miss. (A later deadline needs no such care: nobody must wake for it.)
+//!
+//! The published deadline is a lower bound, kept cheaply: filing an entry
+//! lowers it to the entry's deadline if that is earlier (no recomputation), and
+//! removing one recomputes it only if it was that entry's.
 
-use crate::entry::state::Status;
+use crate::entry::state::{Status, Transition};
 use crate::entry::Shared;
 use crate::error;
 use crate::instant::Instant;
@@ -42,11 +51,14 @@ use crate::loom::sync::atomic::{AtomicU64, Ordering};
 use crate::loom::sync::{Arc, Mutex};
 use crate::wheel::{Key, Wheel, NEVER};
 use std::fmt;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// Timers fired per lock acquisition: wakes happen between batches, unlocked.
 const BATCH: usize = 32;
+
+/// Cancelled entries a shard keeps for reuse: a timeout registered and
+/// cancelled over and over allocates once.
+const SPARE: usize = 32;
 
 /// The hook [`Timers::new`] takes.
 type Unpark = std::sync::Arc<dyn Fn(Instant) + Send + Sync>;
@@ -105,12 +117,26 @@ struct Inner {
     wheel: Wheel<Fire>,
     /// Set once by shutdown: the wheel is empty and stays so.
     closed: bool,
+    /// Entries of cancelled timers, each as new (`PENDING@0`, no waker) and
+    /// referenced only from here, for [`Timers::register`] to reuse.
+    spare: Vec<Arc<Shared>>,
 }
 
 /// The wheel's copy of a timer: the entry and the epoch it was inserted with.
 struct Fire {
     entry: Arc<Shared>,
     epoch: u64,
+}
+
+/// What a driver does with a due entry ([`Timers::judge`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Fired (`FIRED`): pop it, wake it after the lock.
+    Fire,
+    /// Its owner moved it later meanwhile (`PENDING` again): file it there.
+    Later(u64),
+    /// Not the current epoch's copy: pop and drop it.
+    Stale,
 }
 
 impl Shard {
@@ -125,14 +151,44 @@ impl Shard {
             .flatten()
     }
 
-    /// Stores the wheel's next deadline; returns it if it is earlier than before.
-    fn publish_next(&self, wheel: &Wheel<Fire>) -> Option<u64> {
-        let next = wheel.next_deadline().unwrap_or(NEVER);
-        let previous = self.next.swap(next, Ordering::SeqCst);
-        (next < previous).then_some(next)
+    /// Under the lock, after entries left the wheel (fired, removed): stores
+    /// its next deadline, no earlier than before, so nobody needs unparking
+    /// and the store needs no `SeqCst` (see the module docs).
+    fn publish_later(&self, wheel: &Wheel<Fire>) {
+        let next = if wheel.is_empty() {
+            NEVER
+        } else {
+            wheel.next_deadline().unwrap_or(NEVER)
+        };
+        self.next.store(next, Ordering::Release);
     }
 
-    /// Calls the unpark hook for a deadline [`publish_next`](Self::publish_next)
+    /// Under the lock, after filing an entry at `ns`: lowers the published next
+    /// deadline to `ns` if that is earlier (returned, for [`notify`](Self::notify)).
+    /// The minimum of the old bound and `ns` bounds the wheel's deadlines as
+    /// well as recomputing it would, at none of the cost.
+    fn lower_next(&self, ns: u64) -> Option<u64> {
+        // Only lock holders write `next`: a plain load, a `SeqCst` store.
+        (ns < self.next.load(Ordering::Relaxed)).then(|| {
+            self.next.store(ns, Ordering::SeqCst);
+            ns
+        })
+    }
+
+    /// Under the lock: removes the entry `key` names, if the wheel still holds
+    /// it. The published next deadline is recomputed only if it was the
+    /// removed entry's: for any other, it stays a lower bound (the common
+    /// cancel, a timeout whose work finished first, costs no recomputation).
+    fn remove(&self, wheel: &mut Wheel<Fire>, key: Key) -> Option<Fire> {
+        let filed = wheel.deadline(key)?;
+        let removed = wheel.remove(key);
+        if filed <= self.next.load(Ordering::Relaxed) {
+            self.publish_later(wheel);
+        }
+        removed
+    }
+
+    /// Calls the unpark hook for a deadline [`lower_next`](Self::lower_next)
     /// found earlier. Never under the lock.
     fn notify(&self, earlier: Option<u64>) {
         if let Some(deadline) = earlier.and_then(|ns| self.instant(ns)) {
@@ -158,6 +214,7 @@ impl Timers {
                     inner: Mutex::new(Inner {
                         wheel: Wheel::new(),
                         closed: false,
+                        spare: Vec::new(),
                     }),
                     next: AtomicU64::new(NEVER),
                     unpark: unpark.clone(),
@@ -185,24 +242,32 @@ impl Timers {
             // The wheel went past it already: fired, without a trip through the wheel.
             drop(inner);
             return Registration {
-                entry: Arc::new(Shared::new(Status::Fired)),
+                entry: Some(Arc::new(Shared::new(Status::Fired, ns))),
                 shard,
                 key: None,
                 epoch: 0,
                 deadline,
+                when: ns,
             };
         }
-        let entry = Arc::new(Shared::new(Status::Pending));
         if inner.closed {
             drop(inner);
             return Registration {
-                entry: Arc::new(Shared::new(Status::Shutdown)),
+                entry: Some(Arc::new(Shared::new(Status::Shutdown, ns))),
                 shard,
                 key: None,
                 epoch: 0,
                 deadline,
+                when: ns,
             };
         }
+        let entry = match inner.spare.pop() {
+            Some(entry) => {
+                entry.set_deadline(ns);
+                entry
+            }
+            None => Arc::new(Shared::new(Status::Pending, ns)),
+        };
         let key = inner.wheel.insert(
             ns,
             Fire {
@@ -210,15 +275,16 @@ impl Timers {
                 epoch: 0,
             },
         );
-        let earlier = shard.publish_next(&inner.wheel);
+        let earlier = shard.lower_next(ns);
         drop(inner);
         shard.notify(earlier);
         Registration {
             shard,
-            entry,
+            entry: Some(entry),
             key: Some(key),
             epoch: 0,
             deadline,
+            when: ns,
         }
     }
 
@@ -274,6 +340,9 @@ impl Timers {
 
     /// Fires the due timers of one shard (`shard % shards()`), e.g. a busy
     /// worker's own between tasks; returns how many fired.
+    ///
+    /// A due entry whose owner moved its deadline later without the lock is
+    /// filed again at that deadline instead (rule L1 in `entry`).
     pub fn process_shard(&self, shard: usize, now: Instant) -> usize {
         let shard = &self.shards[shard % self.shards.len()];
         let now = shard.ns(now);
@@ -283,8 +352,11 @@ impl Timers {
         let mut fired = 0;
         let mut advanced = false;
         loop {
-            let mut batch: [Option<Fire>; BATCH] = [const { None }; BATCH];
+            // The popped copies, and whether each fired (else it was stale),
+            // woken or dropped after the lock is released.
+            let mut batch: [Option<(Fire, bool)>; BATCH] = [const { None }; BATCH];
             let mut taken = 0;
+            let mut done = false;
             {
                 let mut inner = shard.inner.lock();
                 if inner.closed {
@@ -294,21 +366,56 @@ impl Timers {
                     inner.wheel.advance(now);
                     advanced = true;
                 }
-                while taken < BATCH {
-                    let Some(fire) = inner.wheel.pop() else { break };
-                    batch[taken] = Some(fire);
+                // Entries filed again count too: the lock is held for at most
+                // BATCH entries at a time.
+                for _ in 0..BATCH {
+                    let Some((key, verdict)) = Self::judge(&inner.wheel) else {
+                        done = true;
+                        break;
+                    };
+                    if let Verdict::Later(deadline) = verdict {
+                        inner.wheel.reset(key, deadline);
+                        continue;
+                    }
+                    let fire = inner.wheel.pop();
+                    let fires = verdict == Verdict::Fire;
+                    fired += usize::from(fires);
+                    batch[taken] = fire.map(|fire| (fire, fires));
                     taken += 1;
                 }
-                // Only later than before: nobody needs unparking.
-                let _ = shard.publish_next(&inner.wheel);
+                shard.publish_later(&inner.wheel);
             }
-            for fire in batch.iter_mut().take(taken).filter_map(Option::take) {
-                fired += usize::from(fire.entry.fire(fire.epoch));
+            for (fire, fires) in batch.iter_mut().take(taken).filter_map(Option::take) {
+                if fires {
+                    fire.entry.wake();
+                }
             }
-            if taken < BATCH {
+            if done {
                 return fired;
             }
         }
+    }
+
+    /// Under the shard lock: what to do with the wheel's next due entry (rules
+    /// E3 and L1 in `entry`), its state word moved accordingly.
+    fn judge(wheel: &Wheel<Fire>) -> Option<(Key, Verdict)> {
+        let (key, fire) = wheel.peek()?;
+        let state = fire.entry.state();
+        if state.transition_to_firing(fire.epoch) == Transition::Stale {
+            // Unreachable by E2 (a copy in the wheel is the current epoch's,
+            // and pending); dropped without a wake if it ever happens.
+            debug_assert!(false, "a stale copy in the wheel");
+            return Some((key, Verdict::Stale));
+        }
+        // After `FIRING` (`SeqCst`): sees any lazy reset whose owner then read
+        // `PENDING` (L1).
+        let deadline = fire.entry.deadline();
+        if deadline > wheel.now() {
+            state.transition_to_pending(fire.epoch);
+            return Some((key, Verdict::Later(deadline)));
+        }
+        state.transition_to_fired(fire.epoch);
+        Some((key, Verdict::Fire))
     }
 
     /// Closes every shard: each pending timer completes with a
@@ -347,151 +454,6 @@ impl fmt::Debug for Timers {
     }
 }
 
-/// One timer in a [`Timers`] shard, owned by the future that waits for it.
-///
-/// Polling it takes no lock; resetting it moves it in its wheel (O(1));
-/// dropping it cancels it (one lock of its shard, none once it fired). It may
-/// be polled, reset and dropped on any thread, not only the worker that
-/// registered it; it stays in the shard it was registered in.
-///
-/// ```
-/// use runtime_timer::{Instant, Timers};
-/// use std::time::Duration;
-///
-/// let start = Instant::now();
-/// let timers = Timers::new(start, 4, |_| {});
-/// let mut timeout = timers.register(2, start + Duration::from_secs(30));
-/// timeout.reset(start + Duration::from_secs(60)); // pushed back, same key
-/// assert_eq!(timeout.deadline(), start + Duration::from_secs(60));
-/// assert_eq!(timers.process(start + Duration::from_secs(30)), 0);
-/// drop(timeout); // the guarded work finished first: cancelled
-/// assert_eq!(timers.next_deadline(), None);
-/// ```
-#[must_use = "dropping a Registration cancels the timer"]
-pub struct Registration {
-    shard: Arc<Shard>,
-    entry: Arc<Shared>,
-    /// The wheel key of the current epoch's copy; `None` once shut down.
-    key: Option<Key>,
-    epoch: u64,
-    deadline: Instant,
-}
-
-impl Registration {
-    /// The instant the timer fires at.
-    #[must_use]
-    pub fn deadline(&self) -> Instant {
-        self.deadline
-    }
-
-    /// `true` once the timer fired (for its current deadline).
-    #[must_use]
-    pub fn is_elapsed(&self) -> bool {
-        self.entry.state().load().status() == Status::Fired
-    }
-
-    /// `true` once [`poll_elapsed`](Self::poll_elapsed) would return `Ready`:
-    /// the timer fired, or its runtime shut down.
-    pub(crate) fn is_done(&self) -> bool {
-        self.entry.state().load().status() != Status::Pending
-    }
-
-    /// `Ready(Ok(()))` once the deadline passed and a driver fired the timer,
-    /// `Ready(Err(ShutdownError))` if its runtime shut down first; otherwise
-    /// stores `cx`'s waker (replacing the previous one) to be woken then.
-    /// Lock-free.
-    pub fn poll_elapsed(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ShutdownError>> {
-        self.entry.poll(cx).map(|status| match status {
-            Status::Shutdown => Err(ShutdownError(())),
-            _ => Ok(()),
-        })
-    }
-
-    /// Moves the timer to `deadline`, whether it fired already or not: it is
-    /// pending again until then. O(1) under its shard's lock; a fire of the old
-    /// deadline still in flight on another thread is ignored (at most one
-    /// spurious wake).
-    pub fn reset(&mut self, deadline: Instant) {
-        self.deadline = deadline;
-        let ns = self.shard.ns(deadline);
-        let mut inner = self.shard.inner.lock();
-        if inner.closed {
-            self.epoch = self
-                .entry
-                .state()
-                .transition_to_next_epoch(self.epoch, Status::Shutdown);
-            self.key = None;
-            return;
-        }
-        if ns <= inner.wheel.now() {
-            // The wheel went past the new deadline already: fired now (E4 holds:
-            // the wheel no longer holds this epoch's copy once it is removed).
-            let removed = self.key.take().and_then(|key| inner.wheel.remove(key));
-            self.epoch = self
-                .entry
-                .state()
-                .transition_to_next_epoch(self.epoch, Status::Fired);
-            if removed.is_some() {
-                // Only later than before: nobody needs unparking.
-                let _ = self.shard.publish_next(&inner.wheel);
-            }
-            drop(inner);
-            drop(removed);
-            return;
-        }
-        // E2: if the wheel still holds this epoch's copy, move it; otherwise it
-        // was popped (fired, or firing on another thread): start a new epoch.
-        if !self.key.is_some_and(|key| inner.wheel.reset(key, ns)) {
-            self.epoch = self
-                .entry
-                .state()
-                .transition_to_next_epoch(self.epoch, Status::Pending);
-            let fire = Fire {
-                entry: self.entry.clone(),
-                epoch: self.epoch,
-            };
-            self.key = Some(inner.wheel.insert(ns, fire));
-        }
-        // The shard's published next deadline only needs to stay a lower bound: a
-        // timer pushed back (the common reset: an idle timeout moved on each
-        // request) leaves it as is, and a driver that wakes for it then finds
-        // nothing due and publishes the exact value.
-        if ns < self.shard.next.load(Ordering::SeqCst) {
-            let earlier = self.shard.publish_next(&inner.wheel);
-            drop(inner);
-            self.shard.notify(earlier);
-        }
-    }
-}
-
-impl Drop for Registration {
-    fn drop(&mut self) {
-        let Some(key) = self.key else { return };
-        if self.entry.state().load().status() != Status::Pending {
-            return; // E4: the wheel no longer holds it
-        }
-        let removed = {
-            let mut inner = self.shard.inner.lock();
-            let removed = inner.wheel.remove(key);
-            if removed.is_some() {
-                // Only later than before: nobody needs unparking.
-                let _ = self.shard.publish_next(&inner.wheel);
-            }
-            removed
-        };
-        drop(removed); // the wheel's `Arc` reference, released unlocked
-    }
-}
-
-impl fmt::Debug for Registration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Registration")
-            .field("deadline", &self.deadline)
-            .field("state", &self.entry.state().load())
-            .finish_non_exhaustive()
-    }
-}
-
 /// The runtime that owned a timer shut down before the timer fired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ShutdownError(());
@@ -504,8 +466,11 @@ impl fmt::Display for ShutdownError {
 
 impl std::error::Error for ShutdownError {}
 
+mod registration;
 #[cfg(all(test, not(runtime_loom)))]
 mod tests;
+
+pub use registration::Registration;
 
 #[cfg(not(runtime_loom))]
 const _: () = {

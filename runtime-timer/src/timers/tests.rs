@@ -4,7 +4,7 @@
 use super::*;
 use crate::entry::tests::{Count, CountingWaker};
 use crate::loom::sync::atomic::AtomicUsize;
-use std::task::Waker;
+use std::task::{Context, Poll, Waker};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -312,4 +312,120 @@ fn many_workers_register_cancel_and_fire_concurrently() {
         assert!(count.get() <= 2 * PER_WORKER);
     }
     assert_eq!(timers.next_deadline(), None, "nothing left behind");
+}
+
+#[test]
+fn a_later_reset_leaves_the_wheel_alone_and_refiles_at_the_old_deadline() {
+    let (timers, start) = timers(1);
+    let (waker, count) = CountingWaker::new();
+    let mut sleep = timers.register(0, start + 5 * MS);
+    assert!(poll(&mut sleep, &waker).is_pending());
+    for ms in 6..=9 {
+        sleep.reset(start + ms * MS);
+    }
+    assert_eq!(sleep.deadline(), start + 9 * MS);
+    // Lazy: still filed at 5 ms, the wheel untouched.
+    assert_eq!(timers.next_deadline(), Some(start + 5 * MS));
+    assert_eq!(timers.process(start + 5 * MS), 0, "filed again, not fired");
+    assert_eq!(count.get(), 0);
+    assert_eq!(timers.next_deadline(), Some(start + 9 * MS));
+    assert!(poll(&mut sleep, &waker).is_pending());
+    assert_eq!(timers.process(start + 9 * MS - Duration::from_nanos(1)), 0);
+    assert_eq!(timers.process(start + 9 * MS), 1);
+    assert_eq!(count.get(), 1);
+    assert_eq!(poll(&mut sleep, &waker), Poll::Ready(Ok(())));
+}
+
+#[test]
+fn an_earlier_reset_after_lazy_ones_moves_the_timer_under_the_lock() {
+    let (timers, start) = timers(1);
+    let mut sleep = timers.register(0, start + 5 * MS);
+    assert!(poll(&mut sleep, Waker::noop()).is_pending());
+    sleep.reset(start + 20 * MS); // lazy
+    assert_eq!(timers.process(start + 5 * MS), 0); // filed again at 20 ms
+    sleep.reset(start + 30 * MS); // lazy again
+    sleep.reset(start + 8 * MS); // earlier: moved in the wheel
+    assert_eq!(timers.next_deadline(), Some(start + 8 * MS));
+    assert_eq!(
+        timers.process(start + 8 * MS),
+        1,
+        "the earlier deadline wins"
+    );
+    assert!(sleep.is_elapsed());
+    assert_eq!(timers.process(start + 40 * MS), 0, "fires once");
+}
+
+#[test]
+fn a_lazily_reset_timer_is_cancelled_by_drop() {
+    let (timers, start) = timers(1);
+    let (waker, count) = CountingWaker::new();
+    let mut sleep = timers.register(0, start + 5 * MS);
+    assert!(poll(&mut sleep, &waker).is_pending());
+    sleep.reset(start + 10 * MS);
+    assert_eq!(timers.process(start + 5 * MS), 0);
+    drop(sleep);
+    assert_eq!(timers.next_deadline(), None);
+    assert_eq!(timers.process(start + 20 * MS), 0);
+    assert_eq!(count.get(), 0);
+}
+
+#[test]
+fn a_lazy_reset_past_the_horizon_or_to_never_neither_fires_early_nor_is_lost() {
+    let (timers, start) = timers(1);
+    let mut far = timers.register(0, start + 5 * MS);
+    let mut never = timers.register(0, start + 5 * MS);
+    assert!(poll(&mut far, Waker::noop()).is_pending());
+    assert!(poll(&mut never, Waker::noop()).is_pending());
+    // Three years: beyond the wheel's 2.18-year horizon.
+    let years = Duration::from_secs(3 * 365 * 86_400);
+    far.reset(start + years);
+    never.reset(timers.deadline_after(start, Duration::MAX));
+    assert_eq!(timers.process(start + 5 * MS), 0);
+    assert_eq!(timers.next_deadline(), Some(start + years));
+    assert_eq!(timers.process(start + years - Duration::from_nanos(1)), 0);
+    assert_eq!(timers.process(start + years), 1);
+    assert!(far.is_elapsed());
+    assert!(!never.is_elapsed());
+    assert_eq!(timers.next_deadline(), None, "never is nothing to wake for");
+}
+
+#[test]
+fn a_lazy_reset_of_a_timer_the_driver_fired_rearms_it() {
+    let (timers, start) = timers(1);
+    let (waker, count) = CountingWaker::new();
+    let mut sleep = timers.register(0, start + 5 * MS);
+    assert!(poll(&mut sleep, &waker).is_pending());
+    assert_eq!(timers.process(start + 5 * MS), 1);
+    // Later than before, but fired: the lazy path fails and the lock path
+    // starts a new epoch.
+    sleep.reset(start + 7 * MS);
+    assert!(!sleep.is_elapsed());
+    assert!(poll(&mut sleep, &waker).is_pending());
+    assert_eq!(timers.process(start + 7 * MS), 1);
+    assert_eq!(count.get(), 2);
+}
+
+#[test]
+fn a_cancelled_entry_is_reused_as_new() {
+    let (timers, start) = timers(1);
+    let (old, old_count) = CountingWaker::new();
+    let (new, new_count) = CountingWaker::new();
+    for round in 0..3 {
+        let mut cancelled = timers.register(0, start + (15 + round) * MS);
+        assert!(poll(&mut cancelled, &old).is_pending());
+        cancelled.reset(start + (16 + round) * MS); // lazy, then cancelled: reused
+        drop(cancelled);
+        let mut sleep = timers.register(0, start + (10 + round) * MS);
+        assert!(!sleep.is_elapsed(), "a reused entry starts pending");
+        assert!(poll(&mut sleep, &new).is_pending());
+        assert_eq!(timers.next_deadline(), Some(start + (10 + round) * MS));
+        assert_eq!(timers.process(start + (10 + round) * MS), 1);
+        assert_eq!(poll(&mut sleep, &new), Poll::Ready(Ok(())));
+    }
+    assert_eq!(
+        old_count.get(),
+        0,
+        "the cancelled timers' waker is never woken"
+    );
+    assert_eq!(new_count.get(), 3);
 }

@@ -382,6 +382,23 @@ impl<T> Wheel<T> {
         }
     }
 
+    /// The due entry [`pop`](Self::pop) would take next, and its key, without
+    /// taking it: the caller may [`reset`](Self::reset) it to a later deadline
+    /// instead (the timers' lazy reset). O(1).
+    #[must_use]
+    pub fn peek(&self) -> Option<(Key, &T)> {
+        let index = self.ready;
+        if index == NIL {
+            return None;
+        }
+        let node = self.slab.node(index);
+        let key = Key {
+            index,
+            generation: node.generation,
+        };
+        node.value.as_ref().map(|value| (key, value))
+    }
+
     /// Takes one due entry, if any (after [`advance`](Self::advance)).
     pub fn pop(&mut self) -> Option<T> {
         let index = self.ready;
