@@ -330,7 +330,7 @@ impl Builder {
 
 /// One worker per CPU the process may use.
 fn default_workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    crate::loom::thread::available_parallelism()
 }
 
 impl fmt::Debug for Builder {

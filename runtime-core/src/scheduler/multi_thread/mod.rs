@@ -30,6 +30,7 @@ use super::park::{Park, ParkThread};
 use super::Config;
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*};
 use crate::loom::sync::{Arc, Condvar, Mutex};
+use crate::loom::thread;
 use crate::task::callbacks::CallSoon;
 use crate::task::list::OwnedTasks;
 use crate::task::{self, Id, Schedule, Task};
@@ -59,7 +60,7 @@ pub(crate) struct Handle {
     /// and counts the workers read in their loop (false sharing cost remote spawns a
     /// quarter of their time when a new field moved it next to them).
     pub(crate) remote_schedules: CachePadded<AtomicU64>,
-    threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    threads: Mutex<Vec<thread::JoinHandle<()>>>,
     /// The monitor sleeps here; `true` tells it to exit.
     monitor_stop: Mutex<bool>,
     monitor_cv: Condvar,
@@ -161,9 +162,7 @@ impl Handle {
             let h = handle.clone();
             let name = (handle.config.thread_name)();
             handle.alive.fetch_add(1, SeqCst);
-            let spawned = std::thread::Builder::new()
-                .name(name)
-                .spawn(move || worker_main(h, core));
+            let spawned = thread::spawn_named(name, None, move || worker_main(h, core));
             match spawned {
                 Ok(t) => handle.threads.lock().push(t),
                 Err(e) => {
@@ -175,9 +174,8 @@ impl Handle {
         }
         if workers > 1 {
             let h = handle.clone();
-            let spawned = std::thread::Builder::new()
-                .name(format!("{}-monitor", (handle.config.thread_name)()))
-                .spawn(move || monitor_main(h));
+            let name = format!("{}-monitor", (handle.config.thread_name)());
+            let spawned = thread::spawn_named(name, None, move || monitor_main(h));
             match spawned {
                 Ok(t) => handle.threads.lock().push(t),
                 Err(e) => {
@@ -266,12 +264,7 @@ impl Handle {
                     let _ = t.join();
                 }
                 Some(d) => {
-                    while !t.is_finished() && std::time::Instant::now() < d {
-                        std::thread::sleep(std::time::Duration::from_millis(1));
-                    }
-                    if t.is_finished() {
-                        let _ = t.join();
-                    }
+                    let _ = thread::join_until(t, d);
                 }
             }
         }
