@@ -670,3 +670,52 @@ where
         runs.load(std::sync::atomic::Ordering::Relaxed)
     );
 }
+
+#[cfg(all(test, not(runtime_loom)))]
+mod tests {
+    use super::thread;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn join_until_leaves_a_late_thread_running() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let late = thread::spawn(move || rx.recv().is_ok());
+        let deadline = Instant::now() + Duration::from_millis(20);
+        assert!(thread::join_until(late, deadline).is_none());
+        // The detached thread finishes once released.
+        tx.send(()).unwrap();
+    }
+
+    #[test]
+    fn join_until_joins_a_finished_thread() {
+        let quick = thread::spawn(|| 7);
+        let joined = thread::join_until(quick, Instant::now() + Duration::from_secs(10));
+        assert_eq!(joined.map(|r| r.unwrap()), Some(7));
+    }
+}
+
+#[cfg(all(test, runtime_loom))]
+mod loom_tests {
+    use super::sync::{Arc, OnceLock};
+    use super::thread;
+
+    /// The `OnceLock` stand-in: of two racing `set`s exactly one wins, and once its own
+    /// `set` returned, each thread reads the winner's value.
+    #[test]
+    fn loom_once_lock_set_races_set() {
+        super::model(|| {
+            let cell = Arc::new(OnceLock::new());
+            let other = cell.clone();
+            let th = thread::spawn(move || {
+                let won = other.set(1).is_ok();
+                (won, *other.get().expect("visible once set returned"))
+            });
+            let won = cell.set(2).is_ok();
+            let seen = *cell.get().expect("visible once set returned");
+            let (their_won, their_seen) = th.join().unwrap();
+            assert_ne!(won, their_won, "exactly one set wins");
+            let winner = if won { 2 } else { 1 };
+            assert_eq!((seen, their_seen), (winner, winner));
+        });
+    }
+}
