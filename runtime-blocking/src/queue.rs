@@ -191,7 +191,7 @@ pub(crate) mod stand_in {
                 if state.senders == 0 {
                     return Err(RecvError::Disconnected);
                 }
-                state = self.0.ready.wait(state);
+                self.0.ready.wait(&mut state);
             }
         }
 
@@ -209,9 +209,7 @@ pub(crate) mod stand_in {
                     Some(deadline) => deadline.saturating_duration_since(Instant::now()),
                     None => timeout,
                 };
-                let (next, timed_out) = self.0.ready.wait_timeout(state, left);
-                state = next;
-                if timed_out {
+                if self.0.ready.wait_timeout(&mut state, left) {
                     // One last look, like crossbeam: a value that arrived as the
                     // timeout fired is still taken.
                     return match state.items.pop_front() {

@@ -409,7 +409,7 @@ impl Shared {
                 }
                 None => timeout,
             };
-            guard = self.exited_cv.wait_timeout(guard, left).0;
+            self.exited_cv.wait_timeout(&mut guard, left);
         }
         true
     }

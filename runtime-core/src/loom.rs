@@ -1,10 +1,62 @@
 //! The one place that chooses between std/parking_lot primitives and loom's.
 //!
-//! Every atomic, `UnsafeCell`, thread and lock in this crate comes from here, so that a
-//! build with `--cfg runtime_loom` swaps all of them for loom's model-checked twins and
-//! the models in `*/tests/loom_*.rs` see every interleaving. `clippy.toml` bans the std
-//! types everywhere else.
+//! Every atomic, `UnsafeCell`, `OnceLock`, thread and lock of the crate comes from here,
+//! so that a build with `--cfg runtime_loom` swaps all of them for loom's model-checked
+//! twins and the `loom_*` models see every synchronising operation. Each crate's
+//! `clippy.toml` bans the std and parking_lot types everywhere else.
+//!
+//! This file is the same, byte for byte, in `runtime-core`, `runtime-timer` and
+//! `runtime-blocking` (`ci/loom-shims.sh` checks it): one interface and one behaviour
+//! for every crate. It is the union of what the three need, so an item one crate does not
+//! use carries a narrow `#[allow(dead_code)]` (or `unused_imports`/`unused_macros`) here,
+//! and nowhere else.
+//!
+//! # Interface (the same on both sides)
+//!
+//! - `sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU64, AtomicUsize, fence,
+//!   Ordering}`. Outside loom the atomics are newtypes, not re-exports: clippy's
+//!   `disallowed-types` sees through a `use`, so a re-export would flag every user.
+//! - `sync::{Arc, Mutex, MutexGuard, Condvar, RwLock, OnceLock}`, in parking_lot's style:
+//!   `Mutex::lock` and `RwLock::{read, write}` return the guard directly;
+//!   `Condvar::wait(&mut guard)`; `Condvar::wait_timeout(&mut guard, dur) -> bool`, `true`
+//!   when it timed out; `OnceLock::{get, set}` as std's.
+//! - `cell::UnsafeCell` with loom's closure API (`with`, `with_mut`).
+//! - `thread::{spawn, spawn_named, spawn_detached, yield_now, available_parallelism,
+//!   JoinHandle}`, the `thread_local!` macro (call sites write
+//!   std's `const { }` form), [`spin_hint`] for retry loops, and, for models, `model`.
+//!
+//! # No poisoning
+//!
+//! parking_lot's locks do not poison, so neither do the loom stand-ins: a lock whose
+//! holder panicked is handed over as it is (`PoisonError::into_inner`). The runtime never
+//! runs user code while it holds one of these locks, so there is no half-updated state a
+//! poison flag would protect.
+//!
+//! # Time under loom
+//!
+//! Loom has no clock (`loom::sync::Condvar::wait_timeout` never times out), so a timed
+//! wait cannot be modelled faithfully. Under loom, [`sync::Condvar::wait_timeout`]:
+//!
+//! - with a **zero** duration reports a timeout at once, without waiting;
+//! - with **any other** duration waits for a notification only, and never reports a
+//!   timeout.
+//!
+//! So a model picks its race: a zero timeout explores "the deadline passed at the worst
+//! moment" (a pool thread's keep-alive expiring as a job arrives), a non-zero one explores
+//! the notification protocol, where a lost wakeup shows up as a loom deadlock instead of
+//! being papered over by a timeout. The real wait can end either way (and spuriously), and
+//! every caller handles both outcomes, so both choices run real paths.
+//!
+//! # Preemption bound
+//!
+//! [`DEFAULT_MAX_PREEMPTIONS`] is the one default bound of every crate's models;
+//! `LOOM_MAX_PREEMPTIONS` overrides it (`ci/loom.sh` raises it for the crates whose
+//! models stay small at a deeper bound).
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+/// The loom preemption bound `model` uses when `LOOM_MAX_PREEMPTIONS` is unset.
+#[allow(dead_code)] // read by `model`, which exists only in loom test builds
+pub(crate) const DEFAULT_MAX_PREEMPTIONS: usize = 2;
 
 #[cfg(not(runtime_loom))]
 mod imp {
@@ -12,14 +64,14 @@ mod imp {
         pub(crate) use std::sync::Arc;
 
         pub(crate) mod atomic {
-            //! Thin wrappers over the std atomics. They are newtypes rather than
-            //! re-exports so that clippy's `disallowed-types` (which sees through `use`)
-            //! flags only direct uses of the std types.
+            //! Thin wrappers over the std atomics (see the module docs for why).
+            #[allow(unused_imports)]
             pub(crate) use std::sync::atomic::{fence, Ordering};
 
             macro_rules! atomic_int {
                 ($name:ident, $int:ty) => {
                     #[derive(Debug, Default)]
+                    #[allow(dead_code)]
                     pub(crate) struct $name(std::sync::atomic::$name);
 
                     #[allow(dead_code)]
@@ -69,13 +121,24 @@ mod imp {
                         pub(crate) fn fetch_xor(&self, v: $int, o: Ordering) -> $int {
                             self.0.fetch_xor(v, o)
                         }
+                        #[inline(always)]
+                        pub(crate) fn fetch_update(
+                            &self,
+                            set_order: Ordering,
+                            fetch_order: Ordering,
+                            f: impl FnMut($int) -> Option<$int>,
+                        ) -> Result<$int, $int> {
+                            self.0.fetch_update(set_order, fetch_order, f)
+                        }
                     }
                 };
             }
             atomic_int!(AtomicUsize, usize);
+            atomic_int!(AtomicIsize, isize);
             atomic_int!(AtomicU64, u64);
 
             #[derive(Debug, Default)]
+            #[allow(dead_code)]
             pub(crate) struct AtomicBool(std::sync::atomic::AtomicBool);
 
             #[allow(dead_code)]
@@ -108,6 +171,7 @@ mod imp {
             }
 
             #[derive(Debug)]
+            #[allow(dead_code)]
             pub(crate) struct AtomicPtr<T>(std::sync::atomic::AtomicPtr<T>);
 
             #[allow(dead_code)]
@@ -140,9 +204,11 @@ mod imp {
             }
         }
 
-        /// `parking_lot::Mutex` behind a newtype (no poisoning; `lock()` returns the guard).
+        /// A mutex: parking_lot's (loom's under `runtime_loom`).
         #[derive(Debug, Default)]
         pub(crate) struct Mutex<T>(parking_lot::Mutex<T>);
+
+        /// The guard [`Mutex::lock`] returns.
         pub(crate) type MutexGuard<'a, T> = parking_lot::MutexGuard<'a, T>;
 
         #[allow(dead_code)]
@@ -160,18 +226,22 @@ mod imp {
             }
         }
 
-        /// `parking_lot::Condvar` behind the same interface loom's stand-in offers.
+        /// A condition variable: parking_lot's (loom's under `runtime_loom`).
         #[derive(Debug, Default)]
+        #[allow(dead_code)]
         pub(crate) struct Condvar(parking_lot::Condvar);
 
+        #[allow(dead_code)]
         impl Condvar {
-            pub(crate) fn new() -> Self {
+            pub(crate) const fn new() -> Self {
                 Self(parking_lot::Condvar::new())
             }
+            /// Releases the lock, waits for a notification (or a spurious wakeup) and
+            /// takes the lock again.
             pub(crate) fn wait<T>(&self, guard: &mut MutexGuard<'_, T>) {
                 self.0.wait(guard);
             }
-            /// Returns `true` when the wait timed out.
+            /// Like [`wait`](Self::wait), for at most `timeout`; `true` when it timed out.
             pub(crate) fn wait_timeout<T>(
                 &self,
                 guard: &mut MutexGuard<'_, T>,
@@ -182,6 +252,47 @@ mod imp {
             pub(crate) fn notify_one(&self) {
                 self.0.notify_one();
             }
+            pub(crate) fn notify_all(&self) {
+                self.0.notify_all();
+            }
+        }
+
+        /// A reader-writer lock: parking_lot's (loom's under `runtime_loom`).
+        #[derive(Debug, Default)]
+        #[allow(dead_code)]
+        pub(crate) struct RwLock<T>(parking_lot::RwLock<T>);
+
+        #[allow(dead_code)]
+        impl<T> RwLock<T> {
+            pub(crate) const fn new(value: T) -> Self {
+                Self(parking_lot::const_rwlock(value))
+            }
+            pub(crate) fn read(&self) -> parking_lot::RwLockReadGuard<'_, T> {
+                self.0.read()
+            }
+            pub(crate) fn write(&self) -> parking_lot::RwLockWriteGuard<'_, T> {
+                self.0.write()
+            }
+        }
+
+        /// A cell written at most once: std's `OnceLock` (a stand-in under loom).
+        #[derive(Debug, Default)]
+        #[allow(dead_code)]
+        pub(crate) struct OnceLock<T>(std::sync::OnceLock<T>);
+
+        #[allow(dead_code)]
+        impl<T> OnceLock<T> {
+            pub(crate) const fn new() -> Self {
+                Self(std::sync::OnceLock::new())
+            }
+            #[inline]
+            pub(crate) fn get(&self) -> Option<&T> {
+                self.0.get()
+            }
+            /// Stores `value` unless a value is already there, which it hands back.
+            pub(crate) fn set(&self, value: T) -> Result<(), T> {
+                self.0.set(value)
+            }
         }
     }
 
@@ -189,8 +300,10 @@ mod imp {
         /// `UnsafeCell` with loom's closure-based access API, so call sites are identical
         /// under both configurations.
         #[derive(Debug)]
+        #[allow(dead_code)]
         pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
 
+        #[allow(dead_code)]
         impl<T> UnsafeCell<T> {
             pub(crate) const fn new(data: T) -> Self {
                 Self(std::cell::UnsafeCell::new(data))
@@ -206,17 +319,72 @@ mod imp {
         }
     }
 
+    #[allow(dead_code)]
     pub(crate) mod thread {
-        // Used by the worker pools of later schedulers and by the loom models.
-        #[allow(unused_imports)]
-        pub(crate) use std::thread::{spawn, yield_now};
+        use std::io;
+
+        pub(crate) use std::thread::JoinHandle;
+
+        /// Starts a thread whose result the caller joins.
+        pub(crate) fn spawn<F, T>(f: F) -> JoinHandle<T>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            std::thread::spawn(f)
+        }
+
+        /// Starts a named thread, with `stack_size` bytes of stack if given.
+        pub(crate) fn spawn_named<F, T>(
+            name: String,
+            stack_size: Option<usize>,
+            f: F,
+        ) -> io::Result<JoinHandle<T>>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            let mut builder = std::thread::Builder::new().name(name);
+            if let Some(bytes) = stack_size {
+                builder = builder.stack_size(bytes);
+            }
+            builder.spawn(f)
+        }
+
+        /// Starts a named thread nobody joins.
+        pub(crate) fn spawn_detached<F>(
+            name: String,
+            stack_size: Option<usize>,
+            f: F,
+        ) -> io::Result<()>
+        where
+            F: FnOnce() + Send + 'static,
+        {
+            spawn_named(name, stack_size, f).map(drop)
+        }
+
+        /// Lets other threads run.
+        pub(crate) fn yield_now() {
+            std::thread::yield_now();
+        }
+
+        /// CPUs this process may use, 1 if unknown; asked once per process: on Linux the
+        /// answer costs a dozen system calls (the affinity mask, then the cgroup's CPU
+        /// quota through `/proc` and `/sys`), about 35 µs on the development VM, more than
+        /// half of starting and stopping a two-worker runtime (`lifecycle` benches).
+        pub(crate) fn available_parallelism() -> usize {
+            static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+            *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        }
     }
 
     /// `thread_local!` from std (call sites use the `const { }` form, which skips the
     /// lazy-initialization check on every access).
+    #[allow(unused_macros)]
     macro_rules! rt_thread_local {
         ($($tt:tt)*) => { std::thread_local!($($tt)*); };
     }
+    #[allow(unused_imports)]
     pub(crate) use rt_thread_local as thread_local;
 }
 
@@ -224,15 +392,17 @@ mod imp {
 mod imp {
     pub(crate) mod sync {
         pub(crate) use loom::sync::Arc;
+        use std::sync::PoisonError;
 
         pub(crate) mod atomic {
+            #[allow(unused_imports)]
             pub(crate) use loom::sync::atomic::{
-                fence, AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering,
+                fence, AtomicBool, AtomicIsize, AtomicPtr, AtomicU64, AtomicUsize, Ordering,
             };
         }
 
-        /// loom's mutex behind parking_lot's interface (no poisoning).
-        #[derive(Debug)]
+        /// loom's mutex behind parking_lot's interface.
+        #[derive(Debug, Default)]
         pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);
 
         /// Guard of the loom stand-in; the `Option` lets the condvar move it out and back.
@@ -252,69 +422,196 @@ mod imp {
             }
         }
 
+        #[allow(dead_code)]
         impl<T> Mutex<T> {
             pub(crate) fn new(value: T) -> Self {
                 Self(loom::sync::Mutex::new(value))
             }
             pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
-                MutexGuard(Some(self.0.lock().unwrap()))
+                MutexGuard(Some(self.0.lock().unwrap_or_else(PoisonError::into_inner)))
             }
-            #[allow(dead_code)]
             pub(crate) fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
-                self.0.try_lock().ok().map(|g| MutexGuard(Some(g)))
+                match self.0.try_lock() {
+                    Ok(guard) => Some(MutexGuard(Some(guard))),
+                    Err(std::sync::TryLockError::Poisoned(p)) => {
+                        Some(MutexGuard(Some(p.into_inner())))
+                    }
+                    Err(std::sync::TryLockError::WouldBlock) => None,
+                }
             }
         }
 
-        impl<T: Default> Default for Mutex<T> {
-            fn default() -> Self {
-                Self::new(T::default())
-            }
-        }
-
-        /// loom's condvar behind the std-side interface. loom has no time, so a timed
-        /// wait is modelled as a plain wait (which loom may also end spuriously).
+        /// loom's condvar behind parking_lot's interface; timed waits as the module docs
+        /// say.
         #[derive(Debug, Default)]
+        #[allow(dead_code)]
         pub(crate) struct Condvar(loom::sync::Condvar);
 
+        #[allow(dead_code)]
         impl Condvar {
             pub(crate) fn new() -> Self {
                 Self(loom::sync::Condvar::new())
             }
             pub(crate) fn wait<T>(&self, guard: &mut MutexGuard<'_, T>) {
                 let inner = guard.0.take().expect("guard present");
-                guard.0 = Some(self.0.wait(inner).unwrap());
+                guard.0 = Some(self.0.wait(inner).unwrap_or_else(PoisonError::into_inner));
             }
+            /// Loom has no clock: a zero `timeout` times out at once, any other waits for
+            /// a notification and never times out (see the module docs).
             pub(crate) fn wait_timeout<T>(
                 &self,
                 guard: &mut MutexGuard<'_, T>,
-                _timeout: std::time::Duration,
+                timeout: std::time::Duration,
             ) -> bool {
+                if timeout.is_zero() {
+                    return true;
+                }
                 self.wait(guard);
                 false
             }
             pub(crate) fn notify_one(&self) {
                 self.0.notify_one();
             }
+            pub(crate) fn notify_all(&self) {
+                self.0.notify_all();
+            }
+        }
+
+        /// loom's reader-writer lock behind parking_lot's interface.
+        #[derive(Debug, Default)]
+        #[allow(dead_code)]
+        pub(crate) struct RwLock<T>(loom::sync::RwLock<T>);
+
+        #[allow(dead_code)]
+        impl<T> RwLock<T> {
+            pub(crate) fn new(value: T) -> Self {
+                Self(loom::sync::RwLock::new(value))
+            }
+            pub(crate) fn read(&self) -> loom::sync::RwLockReadGuard<'_, T> {
+                self.0.read().unwrap_or_else(PoisonError::into_inner)
+            }
+            pub(crate) fn write(&self) -> loom::sync::RwLockWriteGuard<'_, T> {
+                self.0.write().unwrap_or_else(PoisonError::into_inner)
+            }
+        }
+
+        /// Stand-in for std's `OnceLock` (loom has none). The value lives in a std
+        /// `OnceLock`, which loom does not see; a loom flag published after the value
+        /// is stored gates `get`, so models see the publication (`get` returns the value
+        /// only after an acquire load of the flag a release store set). Safe code only:
+        /// `runtime-timer` and `runtime-blocking` forbid `unsafe`.
+        #[derive(Debug, Default)]
+        #[allow(dead_code)]
+        pub(crate) struct OnceLock<T> {
+            ready: loom::sync::atomic::AtomicBool,
+            value: std::sync::OnceLock<T>,
+        }
+
+        #[allow(dead_code)]
+        impl<T> OnceLock<T> {
+            pub(crate) fn new() -> Self {
+                Self {
+                    ready: loom::sync::atomic::AtomicBool::new(false),
+                    value: std::sync::OnceLock::new(),
+                }
+            }
+            pub(crate) fn get(&self) -> Option<&T> {
+                if self.ready.load(loom::sync::atomic::Ordering::Acquire) {
+                    self.value.get()
+                } else {
+                    None
+                }
+            }
+            /// Stores `value` unless a value is already there, which it hands back.
+            pub(crate) fn set(&self, value: T) -> Result<(), T> {
+                use loom::sync::atomic::Ordering::{Acquire, Release};
+                match self.value.set(value) {
+                    Ok(()) => {
+                        self.ready.store(true, Release);
+                        Ok(())
+                    }
+                    Err(value) => {
+                        // Like std, `set` returns once the value is visible to `get`.
+                        while !self.ready.load(Acquire) {
+                            loom::thread::yield_now();
+                        }
+                        Err(value)
+                    }
+                }
+            }
         }
     }
 
     pub(crate) mod cell {
+        #[allow(unused_imports)]
         pub(crate) use loom::cell::UnsafeCell;
     }
 
+    #[allow(dead_code)]
     pub(crate) mod thread {
-        #[allow(unused_imports)]
-        pub(crate) use loom::thread::{spawn, yield_now};
+        use std::io;
+
+        pub(crate) use loom::thread::JoinHandle;
+
+        /// Starts a thread whose result the caller joins.
+        pub(crate) fn spawn<F, T>(f: F) -> JoinHandle<T>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            loom::thread::spawn(f)
+        }
+
+        /// Starts a named thread, with `stack_size` bytes of stack if given.
+        pub(crate) fn spawn_named<F, T>(
+            name: String,
+            stack_size: Option<usize>,
+            f: F,
+        ) -> io::Result<JoinHandle<T>>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            let mut builder = loom::thread::Builder::new().name(name);
+            if let Some(bytes) = stack_size {
+                builder = builder.stack_size(bytes);
+            }
+            builder.spawn(f)
+        }
+
+        /// Starts a named thread nobody joins.
+        pub(crate) fn spawn_detached<F>(
+            name: String,
+            stack_size: Option<usize>,
+            f: F,
+        ) -> io::Result<()>
+        where
+            F: FnOnce() + Send + 'static,
+        {
+            spawn_named(name, stack_size, f).map(drop)
+        }
+
+        /// Lets other model threads run; a model's wait loop must call it on every turn.
+        pub(crate) fn yield_now() {
+            loom::thread::yield_now();
+        }
+
+        /// CPUs this process may use, 1 if unknown (the real machine's, under loom too).
+        pub(crate) fn available_parallelism() -> usize {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        }
     }
 
     /// loom's `thread_local!`, which has no `const { }` initializer form: the block is
     /// unwrapped into a lazy initializer, so call sites can write std's faster form.
+    #[allow(unused_macros)]
     macro_rules! rt_thread_local {
         ($(#[$m:meta])* static $name:ident: $t:ty = const { $init:expr };) => {
             loom::thread_local!($(#[$m])* static $name: $t = $init;);
         };
         ($($tt:tt)*) => { loom::thread_local!($($tt)*); };
     }
+    #[allow(unused_imports)]
     pub(crate) use rt_thread_local as thread_local;
 }
 
@@ -323,6 +620,7 @@ pub(crate) use imp::*;
 /// Backs off in a retry loop: a CPU spin hint normally; under loom a yield, so the model
 /// lets the other thread make progress.
 #[inline]
+#[allow(dead_code)]
 pub(crate) fn spin_hint() {
     #[cfg(not(runtime_loom))]
     std::hint::spin_loop();
@@ -330,23 +628,64 @@ pub(crate) fn spin_hint() {
     loom::thread::yield_now();
 }
 
-/// Runs a loom model with the preemption bound from `LOOM_MAX_PREEMPTIONS` (default 2),
-/// and reports how many interleavings it explored.
+/// Runs `f` as a loom model with the preemption bound from `LOOM_MAX_PREEMPTIONS`, else
+/// [`DEFAULT_MAX_PREEMPTIONS`], and reports how many interleavings it explored.
 #[cfg(all(test, runtime_loom))]
-pub(crate) fn model(f: impl Fn() + Sync + Send + 'static) {
-    let mut b = loom::model::Builder::new();
-    if b.preemption_bound.is_none() {
-        b.preemption_bound = Some(2);
+pub(crate) fn model<F>(f: F)
+where
+    F: Fn() + Sync + Send + 'static,
+{
+    let mut builder = loom::model::Builder::new();
+    if builder.preemption_bound.is_none() {
+        builder.preemption_bound = Some(DEFAULT_MAX_PREEMPTIONS);
     }
     // A plain std counter, outside the model.
     let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let r = runs.clone();
-    b.check(move || {
-        r.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let counter = runs.clone();
+    builder.check(move || {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         f()
     });
     eprintln!(
         "loom: {} interleavings explored",
         runs.load(std::sync::atomic::Ordering::Relaxed)
     );
+}
+
+#[cfg(all(test, not(runtime_loom)))]
+mod tests {
+    use super::thread;
+
+    #[test]
+    fn available_parallelism_is_asked_once_and_stays() {
+        let first = thread::available_parallelism();
+        assert!(first >= 1);
+        assert_eq!(thread::available_parallelism(), first);
+    }
+}
+
+#[cfg(all(test, runtime_loom))]
+mod loom_tests {
+    use super::sync::{Arc, OnceLock};
+    use super::thread;
+
+    /// The `OnceLock` stand-in: of two racing `set`s exactly one wins, and once its own
+    /// `set` returned, each thread reads the winner's value.
+    #[test]
+    fn loom_once_lock_set_races_set() {
+        super::model(|| {
+            let cell = Arc::new(OnceLock::new());
+            let other = cell.clone();
+            let th = thread::spawn(move || {
+                let won = other.set(1).is_ok();
+                (won, *other.get().expect("visible once set returned"))
+            });
+            let won = cell.set(2).is_ok();
+            let seen = *cell.get().expect("visible once set returned");
+            let (their_won, their_seen) = th.join().unwrap();
+            assert_ne!(won, their_won, "exactly one set wins");
+            let winner = if won { 2 } else { 1 };
+            assert_eq!((seen, their_seen), (winner, winner));
+        });
+    }
 }

@@ -52,7 +52,7 @@ impl Probe {
         let (lock, cv) = &*self.inner;
         let mut tally = lock.lock();
         while tally.resolved() < n {
-            tally = cv.wait(tally);
+            cv.wait(&mut tally);
         }
         *tally
     }

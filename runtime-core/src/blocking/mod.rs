@@ -132,9 +132,13 @@ where
     let join = JoinHandle::new(raw);
     // Unowned: no registry holds a reference (module docs), so release the one a
     // registry would have held. The JoinHandle's and the Notified's remain.
-    raw.drop_reference();
+    // SAFETY: the registry's initial reference is ours and no registry takes it; the
+    // JoinHandle's keeps the task alive (rule 1 of `task/mod.rs`).
+    unsafe { raw.drop_reference() };
+    // SAFETY: the Notified's initial reference, still ours, goes to the job.
+    let task = unsafe { Task::from_raw(raw) };
     let job = Job {
-        task: Some(Notified(Task::from_raw(raw))),
+        task: Some(Notified(task)),
         pool,
         rt,
         _inhibit: inhibit,
@@ -187,7 +191,9 @@ impl Drop for Job {
             // Never ran (rule 1): cancel the task with this reference.
             let raw = task.0.raw();
             std::mem::forget(task);
-            raw.shutdown();
+            // SAFETY: the forgotten Notified of an unowned task that never ran (rule 1),
+            // handed over to cancel it.
+            unsafe { raw.shutdown() };
         }
     }
 }

@@ -328,13 +328,9 @@ impl Builder {
     }
 }
 
-/// One worker per CPU the process may use, asked once per process: on Linux the answer
-/// costs a dozen system calls (the affinity mask, then the cgroup's CPU quota through
-/// `/proc` and `/sys`): about 35 µs on the development VM, where the whole start and stop
-/// of a two-worker runtime takes about 60 µs without it (`lifecycle` benches).
+/// One worker per CPU the process may use (asked once per process: see the shim).
 fn default_workers() -> usize {
-    static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    crate::loom::thread::available_parallelism()
 }
 
 impl fmt::Debug for Builder {

@@ -25,12 +25,9 @@ pub(crate) type ThreadHook = std::sync::Arc<dyn Fn() + Send + Sync + 'static>;
 pub(crate) struct Config {
     pub(crate) global_queue_interval: u32,
     pub(crate) event_interval: u32,
-    // Read by the schedulers that start threads (multi-thread workers, blocking pool).
-    #[allow(dead_code)]
+    /// Names the threads the runtime starts (multi-thread workers, blocking pool).
     pub(crate) thread_name: std::sync::Arc<dyn Fn() -> String + Send + Sync + 'static>,
-    #[allow(dead_code)]
     pub(crate) on_thread_start: Option<ThreadHook>,
-    #[allow(dead_code)]
     pub(crate) on_thread_stop: Option<ThreadHook>,
     /// The clock starts paused (current-thread only).
     pub(crate) start_paused: bool,

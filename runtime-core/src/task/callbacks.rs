@@ -13,10 +13,9 @@
 use super::id::Id;
 use super::raw::RawTask;
 use super::state::{CallbacksRegistered, OutcomeKind};
-use crate::loom::sync::Mutex;
+use crate::loom::sync::{Mutex, OnceLock};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::OnceLock;
 
 /// A boxed done callback.
 pub(crate) type Callback = Box<dyn FnOnce(&Outcome) + Send + 'static>;

@@ -50,7 +50,9 @@ pub(super) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>
     }
 
     // We hold RUNNING: the stage is ours (rule 3).
-    let waker = waker_ref::<F, S>(ptr);
+    // SAFETY: `ptr` heads a `Cell<F, S>` (this is its vtable), and our Notified reference
+    // keeps it alive for the whole poll, which the borrowed waker does not outlive.
+    let waker = unsafe { waker_ref::<F, S>(ptr) };
     let mut cx = Context::from_waker(&waker);
     match poll_future(cell, &mut cx) {
         Poll::Ready(outcome) => {
@@ -61,7 +63,9 @@ pub(super) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>
             TransitionToIdle::Ok => {}
             TransitionToIdle::OkNotified => {
                 // Woken during its own poll: our reference becomes the new Notified.
-                let task = Notified(Task::from_raw(RawTask::from_raw(ptr)));
+                // SAFETY: `ptr` heads this live task, and we hand over our reference
+                // (rule 1).
+                let task = Notified(unsafe { Task::from_raw(RawTask::from_raw(ptr)) });
                 cell.core.scheduler.yield_now(task);
             }
             TransitionToIdle::OkDealloc => {
@@ -181,7 +185,10 @@ unsafe fn complete<F: Future + 'static, S: Schedule>(
         }
     }
 
-    let task = Task::<S>::from_raw(RawTask::from_raw(ptr));
+    // SAFETY: the caller's reference (this function's contract) keeps the task alive;
+    // the `Task` is only lent to `release` and forgotten below, so the reference is
+    // neither dropped nor duplicated.
+    let task = unsafe { Task::<S>::from_raw(RawTask::from_raw(ptr)) };
     let released = cell.core.scheduler.release(&task);
     std::mem::forget(task);
     let count = match released {
@@ -211,9 +218,10 @@ fn clear_join_waker<F: Future, S>(cell: &Cell<F, S>) {
 pub(super) unsafe fn schedule<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
     // SAFETY: guaranteed by the caller.
     let cell = unsafe { cell::<F, S>(ptr) };
-    cell.core
-        .scheduler
-        .schedule(Notified(Task::from_raw(RawTask::from_raw(ptr))));
+    // SAFETY: `ptr` heads a live task and the caller hands over a Notified reference
+    // (this function's contract, rule 1).
+    let task = Notified(unsafe { Task::from_raw(RawTask::from_raw(ptr)) });
+    cell.core.scheduler.schedule(task);
 }
 
 /// Frees the allocation.
@@ -317,7 +325,8 @@ pub(super) unsafe fn drop_join_handle<F: Future + 'static, S: Schedule>(ptr: Non
     if t.drop_waker {
         let _ = catch_unwind(AssertUnwindSafe(|| clear_join_waker(cell)));
     }
-    RawTask::from_raw(ptr).drop_reference();
+    // SAFETY: the caller hands over the JoinHandle's reference (rule 1), given up here.
+    unsafe { RawTask::from_raw(ptr).drop_reference() };
 }
 
 /// Shutdown: cancel the task if it is idle; drop the registry's reference.
@@ -330,7 +339,8 @@ pub(super) unsafe fn shutdown<F: Future + 'static, S: Schedule>(ptr: NonNull<Hea
     let cell = unsafe { cell::<F, S>(ptr) };
     if !cell.header.state.transition_to_shutdown() {
         // Running elsewhere (it will see CANCELLED) or already complete.
-        RawTask::from_raw(ptr).drop_reference();
+        // SAFETY: the caller hands over the registry's reference (rule 1), given up here.
+        unsafe { RawTask::from_raw(ptr).drop_reference() };
         return;
     }
     let outcome = cancel_future(cell);

@@ -257,7 +257,8 @@ impl Clone for AbortHandle {
 
 impl Drop for AbortHandle {
     fn drop(&mut self) {
-        self.raw.drop_reference();
+        // SAFETY: an AbortHandle owns one reference (rule 1), which it gives up here.
+        unsafe { self.raw.drop_reference() };
     }
 }
 

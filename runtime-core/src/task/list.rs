@@ -58,12 +58,16 @@ impl<S: Schedule> OwnedTasks<S> {
             if !self.closed.load(Acquire) {
                 // SAFETY: we hold the shard lock, and a fresh task is in no list.
                 unsafe { shard.push_front(raw.header_ptr()) };
-                return Some(Notified(Task::from_raw(raw)));
+                // SAFETY: a fresh task's three initial references are ours (rule 1); this
+                // one becomes the Notified.
+                return Some(Notified(unsafe { Task::from_raw(raw) }));
             }
         }
         // Closed: cancel now with the registry's reference, then drop the Notified's.
-        raw.shutdown();
-        drop(Notified::<S>(Task::from_raw(raw)));
+        // SAFETY: the registry's initial reference of a task never linked (rules 1, 5).
+        unsafe { raw.shutdown() };
+        // SAFETY: the Notified's initial reference, still ours; dropping it gives it up.
+        drop(Notified::<S>(unsafe { Task::from_raw(raw) }));
         None
     }
 
@@ -73,7 +77,8 @@ impl<S: Schedule> OwnedTasks<S> {
         let mut shard = self.shard(raw).lock();
         // SAFETY: the shard lock is held and a task can only be linked in its own shard.
         let removed = unsafe { shard.remove(raw.header_ptr()) };
-        removed.then(|| Task::from_raw(raw))
+        // SAFETY: unlinking hands us the registry's reference (rules 1, 5).
+        removed.then(|| unsafe { Task::from_raw(raw) })
     }
 
     /// Refuses further binds and cancels every linked task, on this thread.
@@ -87,7 +92,9 @@ impl<S: Schedule> OwnedTasks<S> {
                     while batch.len() < 256 {
                         // SAFETY: the shard lock is held.
                         match unsafe { s.pop_front() } {
-                            Some(ptr) => batch.push(RawTask::from_raw(ptr)),
+                            // SAFETY: a linked task is alive, the registry holding a
+                            // reference (rule 1); popping hands that reference to us.
+                            Some(ptr) => batch.push(unsafe { RawTask::from_raw(ptr) }),
                             None => break,
                         }
                     }
@@ -97,7 +104,8 @@ impl<S: Schedule> OwnedTasks<S> {
                     break;
                 }
                 for raw in batch {
-                    raw.shutdown();
+                    // SAFETY: the registry's reference of a task we unlinked (rules 1, 5).
+                    unsafe { raw.shutdown() };
                 }
             }
         }

@@ -92,7 +92,11 @@ pub(crate) struct Task<S: 'static> {
 
 impl<S: 'static> Task<S> {
     /// Takes over one reference held by the caller.
-    pub(crate) fn from_raw(raw: RawTask) -> Task<S> {
+    ///
+    /// # Safety
+    /// The caller owns one reference of `raw`'s task and hands it over (rule 1): the
+    /// `Task` drops it. `S` is the scheduler type the task was spawned with.
+    pub(crate) unsafe fn from_raw(raw: RawTask) -> Task<S> {
         Task {
             raw,
             _p: PhantomData,
@@ -106,7 +110,8 @@ impl<S: 'static> Task<S> {
 
 impl<S: 'static> Drop for Task<S> {
     fn drop(&mut self) {
-        self.raw.drop_reference();
+        // SAFETY: a `Task` owns one reference (rule 1), which it gives up here.
+        unsafe { self.raw.drop_reference() };
     }
 }
 
@@ -124,7 +129,9 @@ impl<S: 'static> Notified<S> {
     pub(crate) fn run(self) {
         let raw = self.0.raw;
         std::mem::forget(self);
-        coop::with_budget(|| raw.poll());
+        // SAFETY: the Notified reference was forgotten just above, so `poll` takes it over
+        // (rule 1).
+        coop::with_budget(|| unsafe { raw.poll() });
     }
 }
 

@@ -187,6 +187,14 @@ impl Drop for Header {
 }
 
 /// A type-erased pointer to a task; carries no reference by itself.
+///
+/// Invariant: a `RawTask` points to a live task for as long as it is used, because its
+/// user holds one of the task's references or borrows from a holder of one (rule 1 of
+/// `task/mod.rs`). [`RawTask::new`] and [`RawTask::from_raw`] establish it; the
+/// operations that give up a reference ([`poll`](Self::poll),
+/// [`schedule`](Self::schedule), [`shutdown`](Self::shutdown),
+/// [`drop_reference`](Self::drop_reference), [`dealloc`](Self::dealloc)) are `unsafe`
+/// because after them the caller's copy may dangle.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RawTask {
     ptr: NonNull<Header>,
@@ -212,7 +220,13 @@ impl RawTask {
         RawTask { ptr }
     }
 
-    pub(crate) fn from_raw(ptr: NonNull<Header>) -> RawTask {
+    /// The task headed by `ptr`.
+    ///
+    /// # Safety
+    /// `ptr` heads a task allocated by [`RawTask::new`], and the task stays alive while
+    /// the returned `RawTask` is used: the caller holds one of its references, or borrows
+    /// from a holder of one (rule 1 of `task/mod.rs`).
+    pub(crate) unsafe fn from_raw(ptr: NonNull<Header>) -> RawTask {
         RawTask { ptr }
     }
 
@@ -235,34 +249,61 @@ impl RawTask {
     }
 
     /// Runs the task, consuming the caller's `Notified` reference.
-    pub(crate) fn poll(self) {
-        // SAFETY: the vtable belongs to this allocation; the caller hands over a Notified
-        // reference, as `poll` requires.
+    ///
+    /// # Safety
+    /// The caller hands over a `Notified` reference of this task (rule 1 of
+    /// `task/mod.rs`), and does not use the task afterwards unless it holds another.
+    pub(crate) unsafe fn poll(self) {
+        // SAFETY: the vtable is this allocation's own, so it matches the cell's future and
+        // scheduler types; the caller hands over the Notified reference `poll` consumes.
         unsafe { (self.header().vtable.poll)(self.ptr) }
     }
 
-    /// Schedules the task with a `Notified` reference the caller hands over.
-    pub(crate) fn schedule(self) {
-        // SAFETY: as `poll`; the caller owns a fresh Notified reference.
+    /// Hands the task to its scheduler with a `Notified` reference the caller gives up.
+    ///
+    /// # Safety
+    /// The caller hands over a `Notified` reference of this task that no run queue holds
+    /// (one a state transition just created or converted, rule 1 of `task/mod.rs`), and
+    /// does not use the task afterwards unless it holds another.
+    pub(crate) unsafe fn schedule(self) {
+        // SAFETY: the vtable is this allocation's own; the caller hands over a Notified
+        // reference, as the scheduler's `schedule` requires.
         unsafe { (self.header().vtable.schedule)(self.ptr) }
     }
 
-    /// Frees the task; the reference count reached zero.
-    pub(crate) fn dealloc(self) {
-        // SAFETY: the caller observed the count reach zero, so no one else can touch it.
+    /// Frees the task.
+    ///
+    /// # Safety
+    /// The reference count reached zero in the caller's own transition, so no other
+    /// holder exists (rule 1 of `task/mod.rs`); nothing uses the task afterwards.
+    pub(crate) unsafe fn dealloc(self) {
+        // SAFETY: the vtable is this allocation's own; the caller guarantees the count is
+        // zero and that it was the last holder.
         unsafe { (self.header().vtable.dealloc)(self.ptr) }
     }
 
-    /// Shutdown with the registry's reference, which this consumes.
-    pub(crate) fn shutdown(self) {
-        // SAFETY: the caller hands over the registry's reference.
+    /// Cancels the task if it is idle, consuming the reference the caller hands over.
+    ///
+    /// # Safety
+    /// The caller hands over the reference that entitles it to cancel: the registry's
+    /// reference of a task it unlinked or never linked (rules 1 and 5 of `task/mod.rs`),
+    /// or the `Notified` of an unowned blocking task that never ran (rule 1 of
+    /// `blocking/mod.rs`). It does not use the task afterwards unless it holds another.
+    pub(crate) unsafe fn shutdown(self) {
+        // SAFETY: the vtable is this allocation's own; the caller hands over a reference
+        // no registry holds, as the harness's `shutdown` requires.
         unsafe { (self.header().vtable.shutdown)(self.ptr) }
     }
 
     /// Drops one reference, deallocating when it was the last.
-    pub(crate) fn drop_reference(self) {
+    ///
+    /// # Safety
+    /// The caller owns one reference of this task and gives it up (rule 1 of
+    /// `task/mod.rs`); it does not use the task afterwards unless it holds another.
+    pub(crate) unsafe fn drop_reference(self) {
         if self.state().ref_dec() {
-            self.dealloc();
+            // SAFETY: our decrement took the count to zero: we were the last holder.
+            unsafe { self.dealloc() };
         }
     }
 
@@ -270,7 +311,9 @@ impl RawTask {
     /// its future.
     pub(crate) fn remote_abort(self) {
         if self.state().transition_to_notified_and_cancel() {
-            self.schedule();
+            // SAFETY: the transition created a new Notified reference (rule 1 of
+            // `task/mod.rs`) that no queue holds; `schedule` hands it to the scheduler.
+            unsafe { self.schedule() };
         }
     }
 }

@@ -113,14 +113,14 @@ impl Idle {
         self.sleepers.lock().contains(&worker)
     }
 
-    /// Searching workers right now (for tests and metrics).
-    #[allow(dead_code)]
+    /// Searching workers right now (for the loom models).
+    #[cfg(all(test, runtime_loom))]
     pub(crate) fn num_searching(&self) -> usize {
         self.state.load(SeqCst) & SEARCH_MASK
     }
 
-    /// Unparked workers right now (for tests and metrics).
-    #[allow(dead_code)]
+    /// Unparked workers right now (for the loom models).
+    #[cfg(all(test, runtime_loom))]
     pub(crate) fn num_unparked(&self) -> usize {
         self.state.load(SeqCst) >> UNPARK_SHIFT
     }

@@ -30,6 +30,7 @@ use super::park::{Park, ParkThread};
 use super::{Config, Wait};
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*};
 use crate::loom::sync::{Arc, Condvar, Mutex};
+use crate::loom::thread;
 use crate::task::callbacks::CallSoon;
 use crate::task::list::OwnedTasks;
 use crate::task::{self, Id, Schedule, Task};
@@ -60,7 +61,7 @@ pub(crate) struct Handle {
     /// and counts the workers read in their loop (false sharing cost remote spawns a
     /// quarter of their time when a new field moved it next to them).
     pub(crate) remote_schedules: CachePadded<AtomicU64>,
-    threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    threads: Mutex<Vec<thread::JoinHandle<()>>>,
     /// Counts the threads in `threads` that have not finished: a shutdown with a
     /// deadline waits on it, then joins threads known to be exiting.
     exits: ExitLatch,
@@ -219,7 +220,7 @@ impl Handle {
         }
         let h = me.clone();
         me.exits.add();
-        let spawned = std::thread::Builder::new().name(name).spawn(move || {
+        let spawned = thread::spawn_named(name, None, move || {
             let exit = Exit(h);
             body(exit.0.clone());
         });

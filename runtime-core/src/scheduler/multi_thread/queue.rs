@@ -76,7 +76,7 @@ impl<T> Inject<T> {
     }
 
     /// Takes one task (workers take batches; the loom models take one at a time).
-    #[allow(dead_code)]
+    #[cfg(all(test, runtime_loom))]
     pub(crate) fn pop(&self) -> Option<T> {
         loop {
             match self.queue.steal() {
@@ -114,16 +114,6 @@ mod stand_in {
         Empty,
         Success(T),
         Retry,
-    }
-
-    impl<T> Steal<T> {
-        #[allow(dead_code)]
-        pub(crate) fn success(self) -> Option<T> {
-            match self {
-                Steal::Success(t) => Some(t),
-                _ => None,
-            }
-        }
     }
 
     struct Shared<T> {

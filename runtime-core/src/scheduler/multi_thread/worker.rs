@@ -94,7 +94,9 @@ impl<S: 'static> LifoSlot<S> {
 
     fn wrap(ptr: *mut Header) -> Option<task::Notified<S>> {
         // The slot owns the Notified reference it holds; whoever swaps it out owns it next.
-        NonNull::new(ptr).map(|p| task::Notified(Task::from_raw(RawTask::from_raw(p))))
+        // SAFETY: a non-null pointer swapped out of the slot is a task `put` stored with
+        // its Notified reference (rule 1 of `task/mod.rs`), now ours.
+        NonNull::new(ptr).map(|p| task::Notified(unsafe { Task::from_raw(RawTask::from_raw(p)) }))
     }
 }
 

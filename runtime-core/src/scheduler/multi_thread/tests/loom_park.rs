@@ -60,7 +60,7 @@ fn owner_asleep_toward_a_later_timer() -> (
     runtime_timer::TimeHandle,
     runtime_timer::Instant,
     runtime_timer::Registration,
-    loom::thread::JoinHandle<()>,
+    thread::JoinHandle<()>,
 ) {
     let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
     let time = driver.time().clone();

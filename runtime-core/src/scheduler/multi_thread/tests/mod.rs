@@ -11,7 +11,6 @@ use crate::task::callbacks::CallSoon;
 use crate::task::list::OwnedTasks;
 use crate::task::{self, Id, JoinHandle, Notified, Schedule, Task};
 use std::collections::VecDeque;
-use std::future::Future;
 
 pub(super) use crate::loom::model;
 
@@ -66,7 +65,3 @@ impl Drop for Item {
         self.0.fetch_add(1, SeqCst);
     }
 }
-
-/// Keeps `Future` in scope for helpers.
-#[allow(dead_code)]
-fn _assert_future<F: Future>(_: F) {}
