@@ -391,7 +391,13 @@ impl Handle {
     fn transition_from_parked(&self, core: &mut Core) -> bool {
         if core.has_local_work(self) {
             // Woken by local work (for example the driver): leave the sleepers list.
-            core.is_searching = !self.idle.unpark_worker_by_id(core.index);
+            match self.idle.unpark_worker_by_id(core.index) {
+                Some(unparked) => {
+                    core.is_searching = false;
+                    self.monitor.worker_unparked(unparked);
+                }
+                None => core.is_searching = true,
+            }
             return true;
         }
         if self.idle.is_parked(core.index) {
@@ -429,8 +435,9 @@ impl Handle {
 
     /// Rule 1 of `idle.rs`: wake one sleeper if nobody is searching.
     pub(super) fn notify_parked(&self) {
-        if let Some(index) = self.idle.worker_to_notify() {
-            self.remotes[index].unpark.unpark();
+        if let Some(unparked) = self.idle.worker_to_notify() {
+            self.remotes[unparked.worker].unpark.unpark();
+            self.monitor.worker_unparked(unparked);
         }
     }
 }
