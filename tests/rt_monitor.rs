@@ -4,7 +4,8 @@
 mod support;
 
 use runtime::RuntimeMetrics;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 use support::PATIENCE;
 
@@ -129,4 +130,48 @@ fn after_idling_a_task_behind_a_blocked_worker_still_runs() {
     eprintln!("the task woken behind a blocked worker ran after {late:?}");
     assert!(late < ms(300), "stuck behind the blocked worker: {late:?}");
     assert!(m.monitor_wakeups() > before, "the monitor was not woken");
+}
+
+/// Both workers run tasks whose every poll takes 2 ms, so `event_interval` (61) polls
+/// take over 120 ms: a 5 ms sleep beside them still fires about on time, because the
+/// monitor, which looks at the clock every 10 ms, has the next busy worker fire it.
+#[test]
+fn a_timer_fires_on_time_while_every_worker_runs_long_polls() {
+    let rt = support::rt_multi(2);
+    let stop = Arc::new(AtomicBool::new(false));
+    let spinners: Vec<_> = (0..4)
+        .map(|_| {
+            let stop = stop.clone();
+            rt.spawn(async move {
+                while !stop.load(SeqCst) {
+                    let start = Instant::now();
+                    while start.elapsed() < ms(2) {
+                        std::hint::spin_loop();
+                    }
+                    runtime::yield_now().await;
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(ms(50));
+    let late = rt.block_on(async {
+        runtime::spawn(async {
+            let mut worst = Duration::ZERO;
+            for _ in 0..5 {
+                let deadline = Instant::now() + ms(5);
+                runtime::sleep_until(runtime::time::Instant::from_std(deadline)).await;
+                worst = worst.max(Instant::now().saturating_duration_since(deadline));
+            }
+            worst
+        })
+        .await
+        .unwrap()
+    });
+    stop.store(true, SeqCst);
+    for s in spinners {
+        support::block_on_std(s).unwrap();
+    }
+    eprintln!("5 ms sleeps beside 2 ms polls: worst lateness {late:?}");
+    // Without the monitor's look at the clock: 61 polls of 2 ms, over 120 ms.
+    assert!(late < ms(60), "a sleep fired {late:?} late");
 }

@@ -5,8 +5,8 @@
 //! the driver's owner for the timers it registers until it parks
 //! (`park::DriverWake::timer_registered`). So with two or more workers a monitor checks,
 //! every [`MONITOR_INTERVAL`], whether a worker has been inside the same poll since the
-//! last check with work queued behind it (then it wakes a sleeper to steal it), and fires
-//! the timers that are overdue.
+//! last check with work queued behind it (then it wakes a sleeper to steal it), and has
+//! the timers that are overdue fired (`Handle::overdue_timers`).
 //!
 //! # Sleeping while the runtime idles
 //!
@@ -46,6 +46,9 @@ pub(crate) struct Monitor {
     cv: Condvar,
     /// Times the monitor's thread woke up (timed out or was woken).
     wakeups: AtomicU64,
+    /// Raised by the monitor when timers are overdue; the first busy worker to see it
+    /// (at its next tick) lowers it and fires them (`Handle::overdue_timers`).
+    timers_due: AtomicBool,
 }
 
 /// What the monitor's waits are told, under its lock.
@@ -64,6 +67,7 @@ impl Monitor {
             flags: Mutex::new(Flags::default()),
             cv: Condvar::new(),
             wakeups: AtomicU64::new(0),
+            timers_due: AtomicBool::new(false),
         }
     }
 
@@ -124,6 +128,13 @@ impl Monitor {
         }
     }
 
+    /// Whether the monitor found timers overdue since the last call that returned
+    /// `true` (a worker then fires them). One relaxed load while they are not.
+    #[inline]
+    pub(crate) fn take_timers_due(&self) -> bool {
+        self.timers_due.load(Relaxed) && self.timers_due.swap(false, Relaxed)
+    }
+
     /// Tells the monitor to exit (shutdown).
     pub(crate) fn stop(&self) {
         self.flags.lock().stop = true;
@@ -151,19 +162,56 @@ pub(super) fn monitor_main(handle: Arc<Handle>) {
             return;
         }
         quiet = true;
+        let mut all_stuck = true;
         for (i, seen) in last.iter_mut().enumerate() {
             let seq = handle.metrics[i].poll_seq.load(Relaxed);
             let stuck = seq % 2 == 1 && seq == *seen;
             quiet &= seq == *seen;
+            all_stuck &= stuck;
             *seen = seq;
             if stuck && handle.has_stealable_work(i) {
                 handle.notify_parked();
             }
         }
-        // Timers a worker registered and then blocked in a poll before it parked (its
-        // wake of the driver's owner deferred until then) fire here, at most one
-        // interval late: their tasks go through the injector to a sleeping worker.
-        // (With nothing due this is a few atomic loads.)
-        handle.time.process();
+        handle.overdue_timers(all_stuck);
+    }
+}
+
+impl Handle {
+    /// The monitor's look at the timers (a few atomic loads and a clock read), after
+    /// its look at the workers: `all_stuck` when each of them has been inside one and
+    /// the same poll since the last check.
+    ///
+    /// A timer can be overdue with nobody firing it: its worker registered it and then
+    /// blocked in a poll before it parked (its wake of the driver's owner deferred
+    /// until then), or the workers run polls so long that `event_interval` of them
+    /// take longer than a timer may be late. So the monitor raises `timers_due`, which
+    /// a busy worker reads at every tick (it fires the timers at its next one), and
+    /// wakes a sleeper, which fires them as it leaves its park. Either way the woken
+    /// tasks go first in line on that worker.
+    ///
+    /// The monitor itself fires only the timers of the shard of threads outside the
+    /// runtime (a `block_on` future's), and only when every worker is stuck in a poll.
+    /// The worker shards' timers wake tasks, which could not run before a worker comes
+    /// back anyway, and which the monitor could only queue at the back of the injector,
+    /// behind everything there: firing them from here every interval held the tasks
+    /// due at each check behind a whole flood of spawns (`timers_many`'s p99
+    /// lateness), and a worker the OS merely preempted in a poll looks stuck too.
+    fn overdue_timers(&self, all_stuck: bool) {
+        let time = &self.time;
+        let Some(deadline) = time.next_deadline() else {
+            return;
+        };
+        let now = time.now();
+        if deadline > now {
+            return;
+        }
+        self.monitor.timers_due.store(true, Relaxed);
+        if all_stuck {
+            // The shard after the workers' (`TimeHandle::enter`).
+            time.timers().process_shard(self.remotes.len(), now);
+        } else {
+            self.notify_parked();
+        }
     }
 }

@@ -152,7 +152,9 @@ impl Handle {
                 }
                 due
             };
-            if maintenance {
+            // The monitor's flag covers polls so long that `event_interval` of them
+            // would hold timers back (`monitor.rs`).
+            if maintenance || self.monitor.take_timers_due() {
                 // Busy workers fire timers too; the core is not borrowed here, so the
                 // woken tasks land in this worker's queues.
                 cx.fire_timers(&self.time);
