@@ -64,8 +64,10 @@ pub(crate) struct Handle {
     /// quarter of their time when a new field moved it next to them).
     pub(crate) remote_schedules: CachePadded<AtomicU64>,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
-    /// The monitor thread's sleep, wake-up and stop (`monitor.rs`).
-    pub(crate) monitor: Monitor,
+    /// The monitor thread's sleep, wake-up and stop (`monitor.rs`). Its own cache line:
+    /// workers read its `timers_due` flag at every tick, and the idle word beside which
+    /// it could land changes at every park and unpark.
+    pub(crate) monitor: CachePadded<Monitor>,
     /// The runtime's clock and timers: one shard per worker, plus one for other threads.
     pub(crate) time: runtime_timer::TimeHandle,
     /// The pool `spawn_blocking` runs on.
@@ -154,7 +156,7 @@ impl Handle {
             metrics: (0..workers).map(|_| CachePadded::default()).collect(),
             remote_schedules: CachePadded::new(AtomicU64::new(0)),
             threads: Mutex::new(Vec::with_capacity(workers + 1)),
-            monitor: Monitor::new(),
+            monitor: CachePadded::new(Monitor::new()),
             time: driver.time().clone(),
             blocking,
             config,
