@@ -15,9 +15,9 @@
 //! no poll and every worker parked, it sleeps without a timeout
 //! ([`Monitor::sleep_while_idle`]) until a worker leaves the sleepers list
 //! ([`Monitor::worker_unparked`], called with what the idle word's transition
-//! returned). Waiting a quiet interval first keeps a runtime that
-//! idles only briefly between bursts (a timer every millisecond) from paying a futex wake
-//! of the monitor on its idle-to-busy path each time.
+//! returned). Waiting a quiet interval first keeps a runtime that idles only briefly
+//! between bursts (a timer every millisecond) from paying a futex wake of the monitor on
+//! its idle-to-busy path each time.
 //!
 //! The handshake is Dekker's: the monitor stores `sleeping`, then (SeqCst fence) reads
 //! the idle word's count of unparked workers; a worker increments that count (a SeqCst
