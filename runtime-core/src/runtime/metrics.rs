@@ -270,6 +270,33 @@ impl RuntimeMetrics {
         std::time::Duration::from_nanos(self.mt(worker, |m| m.busy_ns.load(Relaxed)))
     }
 
+    /// Times the monitor thread woke up. A multi-thread runtime with two or more workers
+    /// runs a monitor that, while any worker is awake, checks every 10 ms for a worker
+    /// stuck inside one poll with tasks queued behind it (and fires overdue timers).
+    /// Once every worker has slept through a whole check interval it sleeps too, until a
+    /// worker wakes, so an idle runtime makes no wakeups. Always 0 on the current-thread
+    /// runtime and with one worker, which have no monitor.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let m = rt.handle().metrics();
+    /// std::thread::sleep(Duration::from_millis(100)); // idle: the monitor goes to sleep
+    /// let before = m.monitor_wakeups();
+    /// std::thread::sleep(Duration::from_millis(100));
+    /// println!("{} wakeups while idle", m.monitor_wakeups() - before); // usually 0
+    ///
+    /// let ct = runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(ct.handle().metrics().monitor_wakeups(), 0);
+    /// ```
+    pub fn monitor_wakeups(&self) -> u64 {
+        match &self.handle.inner {
+            scheduler::Handle::CurrentThread(_) => 0,
+            scheduler::Handle::MultiThread(h) => h.monitor.wakeups(),
+        }
+    }
+
     #[track_caller]
     fn mt(
         &self,

@@ -20,12 +20,35 @@
 //! counts after a SeqCst fence; the parker updates the counts with a SeqCst RMW and then
 //! reads the queues. One of them sees the other, so no wakeup is lost
 //! (`loom_idle_*` models).
+//!
+//! The same word tells the monitor when every worker sleeps: the RMW that moves the
+//! unparked count off zero reports it ([`Unparked::first`]), and its caller wakes the
+//! monitor if that sleeps (`monitor.rs`).
 use crate::loom::sync::atomic::{fence, AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::Mutex;
 
 const UNPARK_SHIFT: usize = 16;
 const UNPARK_ONE: usize = 1 << UNPARK_SHIFT;
 const SEARCH_MASK: usize = UNPARK_ONE - 1;
+
+/// A worker taken off the sleepers list and counted unparked.
+#[derive(Clone, Copy, Debug)]
+#[must_use = "a first unparked worker must be reported to the monitor"]
+pub(crate) struct Unparked {
+    pub(crate) worker: usize,
+    /// Every worker was parked until this one: the caller must call
+    /// `Monitor::worker_unparked` (the monitor may sleep).
+    pub(crate) first: bool,
+}
+
+impl Unparked {
+    fn new(worker: usize, prev_state: usize) -> Unparked {
+        Unparked {
+            worker,
+            first: prev_state >> UNPARK_SHIFT == 0,
+        }
+    }
+}
 
 pub(crate) struct Idle {
     state: AtomicUsize,
@@ -46,7 +69,7 @@ impl Idle {
 
     /// Rule 1: the worker to wake for new work, already counted as unparked and
     /// searching; `None` when a searcher exists or nobody sleeps.
-    pub(crate) fn worker_to_notify(&self) -> Option<usize> {
+    pub(crate) fn worker_to_notify(&self) -> Option<Unparked> {
         if !self.notify_should_wakeup() {
             return None;
         }
@@ -56,8 +79,8 @@ impl Idle {
             return None;
         }
         let worker = sleepers.pop()?;
-        self.state.fetch_add(UNPARK_ONE | 1, SeqCst);
-        Some(worker)
+        let prev = self.state.fetch_add(UNPARK_ONE | 1, SeqCst);
+        Some(Unparked::new(worker, prev))
     }
 
     fn notify_should_wakeup(&self) -> bool {
@@ -95,17 +118,14 @@ impl Idle {
     }
 
     /// A sleeper woke without being notified (a timeout or driver event): take it off the
-    /// sleepers list and count it unparked. Returns `true` when it was in the list.
-    pub(crate) fn unpark_worker_by_id(&self, worker: usize) -> bool {
+    /// sleepers list and count it unparked. `None` when it was not in the list (a
+    /// notifier took it off and counted it).
+    pub(crate) fn unpark_worker_by_id(&self, worker: usize) -> Option<Unparked> {
         let mut sleepers = self.sleepers.lock();
-        match sleepers.iter().position(|&w| w == worker) {
-            Some(i) => {
-                sleepers.swap_remove(i);
-                self.state.fetch_add(UNPARK_ONE, SeqCst);
-                true
-            }
-            None => false,
-        }
+        let i = sleepers.iter().position(|&w| w == worker)?;
+        sleepers.swap_remove(i);
+        let prev = self.state.fetch_add(UNPARK_ONE, SeqCst);
+        Some(Unparked::new(worker, prev))
     }
 
     /// Whether `worker` is on the sleepers list.
@@ -119,8 +139,7 @@ impl Idle {
         self.state.load(SeqCst) & SEARCH_MASK
     }
 
-    /// Unparked workers right now (for the loom models).
-    #[cfg(all(test, runtime_loom))]
+    /// Unparked workers right now (SeqCst: the monitor's side of its handshake).
     pub(crate) fn num_unparked(&self) -> usize {
         self.state.load(SeqCst) >> UNPARK_SHIFT
     }

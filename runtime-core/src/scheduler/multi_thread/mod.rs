@@ -3,7 +3,9 @@
 //! N worker threads, each with a crossbeam-deque FIFO and a LIFO slot (`worker.rs`),
 //! steal from each other when idle; tasks scheduled from other threads go to a shared
 //! injector (`queue.rs`). Idle workers sleep through `park.rs` (one on the mio driver, the
-//! others on condvars) and are woken sparingly by the protocol in `idle.rs`.
+//! others on condvars) and are woken sparingly by the protocol in `idle.rs`. With two or
+//! more workers a monitor thread (`monitor.rs`) rescues the work queued behind a worker
+//! stuck in a poll, and sleeps while every worker does.
 //!
 //! # Invariants
 //!
@@ -18,6 +20,7 @@
 //!    is closed after the workers have been joined; a push racing the close drops its
 //!    task (`Inject::push`). So every future is dropped exactly once, on a worker.
 pub(crate) mod idle;
+pub(crate) mod monitor;
 pub(crate) mod park;
 pub(crate) mod queue;
 mod worker;
@@ -29,7 +32,7 @@ use super::context;
 use super::park::{Park, ParkThread};
 use super::{Config, Wait};
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*};
-use crate::loom::sync::{Arc, Condvar, Mutex};
+use crate::loom::sync::{Arc, Mutex};
 use crate::loom::thread;
 use crate::task::callbacks::CallSoon;
 use crate::task::list::OwnedTasks;
@@ -37,6 +40,7 @@ use crate::task::{self, Id, Schedule, Task};
 use crate::util::latch::ExitLatch;
 use crossbeam_utils::CachePadded;
 use idle::Idle;
+use monitor::{monitor_main, Monitor};
 use park::{Parker, SharedDriver, Unparker};
 use queue::{Inject, Stealer};
 use std::cell::RefCell;
@@ -65,9 +69,10 @@ pub(crate) struct Handle {
     /// Counts the threads in `threads` that have not finished: a shutdown with a
     /// deadline waits on it, then joins threads known to be exiting.
     exits: ExitLatch,
-    /// The monitor sleeps here; `true` tells it to exit.
-    monitor_stop: Mutex<bool>,
-    monitor_cv: Condvar,
+    /// The monitor thread's sleep, wake-up and stop (`monitor.rs`). Its own cache line:
+    /// workers read its `timers_due` flag at every tick, and the idle word beside which
+    /// it could land changes at every park and unpark.
+    pub(crate) monitor: CachePadded<Monitor>,
     /// Set once the monitor thread is started (by the first task, `start_monitor`).
     monitor_started: AtomicBool,
     /// The runtime's clock and timers: one shard per worker, plus one for other threads.
@@ -159,8 +164,7 @@ impl Handle {
             remote_schedules: CachePadded::new(AtomicU64::new(0)),
             threads: Mutex::new(Vec::with_capacity(workers + 1)),
             exits: ExitLatch::new(),
-            monitor_stop: Mutex::new(false),
-            monitor_cv: Condvar::new(),
+            monitor: CachePadded::new(Monitor::new()),
             monitor_started: AtomicBool::new(false),
             time: driver.time().clone(),
             blocking,
@@ -300,8 +304,7 @@ impl Handle {
         for r in me.remotes.iter() {
             r.unpark.unpark();
         }
-        *me.monitor_stop.lock() = true;
-        me.monitor_cv.notify_one();
+        me.monitor.stop();
         let on_worker = !context::scheduler_for(Arc::as_ptr(me) as *const ()).is_null();
         let threads = std::mem::take(&mut *me.threads.lock());
         let exited = match wait {
@@ -410,44 +413,5 @@ fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
         // The last worker out: nothing will pop the injector again, nor fire a timer.
         handle.inject.close();
         handle.time.shutdown();
-    }
-}
-
-/// How often the monitor looks for a worker stuck in one poll with work queued behind it.
-const MONITOR_INTERVAL: std::time::Duration = std::time::Duration::from_millis(10);
-
-/// The monitor thread (Go's sysmon, in small): a worker that blocks inside a poll keeps
-/// the tasks in its LIFO slot and deque, and when nobody is searching no sleeper would
-/// come for them. Every [`MONITOR_INTERVAL`] the monitor checks each worker; one that
-/// has been inside the same poll since the last check and has work queued gets a sleeper
-/// woken to steal it. It also fires timers that are overdue.
-fn monitor_main(handle: Arc<Handle>) {
-    let n = handle.remotes.len();
-    let mut last = vec![0u64; n];
-    loop {
-        {
-            let mut stop = handle.monitor_stop.lock();
-            if *stop {
-                return;
-            }
-            handle.monitor_cv.wait_timeout(&mut stop, MONITOR_INTERVAL);
-            if *stop {
-                return;
-            }
-        }
-        for (i, seen) in last.iter_mut().enumerate() {
-            let seq = handle.metrics[i].poll_seq.load(Relaxed);
-            let stuck = seq % 2 == 1 && seq == *seen;
-            *seen = seq;
-            if stuck && handle.has_stealable_work(i) {
-                handle.notify_parked();
-            }
-        }
-        // A worker defers waking the driver's owner for the timers it registers until
-        // it parks (`park::DriverWake::timer_registered`); one that blocks inside a poll
-        // meanwhile would hold them back. Overdue timers fire here, at most one
-        // interval late: their tasks go through the injector to a sleeping worker.
-        // (With nothing due this is a few atomic loads.)
-        handle.time.process();
     }
 }

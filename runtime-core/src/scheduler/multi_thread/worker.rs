@@ -154,7 +154,9 @@ impl Handle {
                 }
                 due
             };
-            if maintenance {
+            // The monitor's flag covers polls so long that `event_interval` of them
+            // would hold timers back (`monitor.rs`).
+            if maintenance || self.monitor.take_timers_due() {
                 // Busy workers fire timers too; the core is not borrowed here, so the
                 // woken tasks land in this worker's queues.
                 cx.fire_timers(&self.time);
@@ -393,7 +395,13 @@ impl Handle {
     fn transition_from_parked(&self, core: &mut Core) -> bool {
         if core.has_local_work(self) {
             // Woken by local work (for example the driver): leave the sleepers list.
-            core.is_searching = !self.idle.unpark_worker_by_id(core.index);
+            match self.idle.unpark_worker_by_id(core.index) {
+                Some(unparked) => {
+                    core.is_searching = false;
+                    self.monitor.worker_unparked(unparked);
+                }
+                None => core.is_searching = true,
+            }
             return true;
         }
         if self.idle.is_parked(core.index) {
@@ -431,8 +439,9 @@ impl Handle {
 
     /// Rule 1 of `idle.rs`: wake one sleeper if nobody is searching.
     pub(super) fn notify_parked(&self) {
-        if let Some(index) = self.idle.worker_to_notify() {
-            self.remotes[index].unpark.unpark();
+        if let Some(unparked) = self.idle.worker_to_notify() {
+            self.remotes[unparked.worker].unpark.unpark();
+            self.monitor.worker_unparked(unparked);
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Loom models of the multi-thread scheduler's protocols: the LIFO slot against thieves,
-//! the deque and injector against stealers and shutdown, the idle/search counts, and
-//! parking with driver hand-off.
+//! the deque and injector against stealers and shutdown, the idle/search counts,
+//! parking with driver hand-off, and the monitor's sleep.
 mod loom_idle;
+mod loom_monitor;
 mod loom_park;
 mod loom_queue;
 
