@@ -22,8 +22,9 @@
 //!   when it timed out; `OnceLock::{get, set}` as std's.
 //! - `cell::UnsafeCell` with loom's closure API (`with`, `with_mut`).
 //! - `thread::{spawn, spawn_named, spawn_detached, yield_now, available_parallelism,
-//!   JoinHandle}`, the `thread_local!` macro (call sites write
-//!   std's `const { }` form), [`spin_hint`] for retry loops, and, for models, `model`.
+//!   JoinHandle}`, the `thread_local!` macro (call sites write std's `const { }` form),
+//!   the `static_atomic!` macro (a process-wide atomic), [`spin_hint`] for retry loops,
+//!   and, for models, `model`.
 //!
 //! # No poisoning
 //!
@@ -386,6 +387,17 @@ mod imp {
     }
     #[allow(unused_imports)]
     pub(crate) use rt_thread_local as thread_local;
+
+    /// A process-wide atomic: a plain `static` (its `new` is `const`).
+    #[allow(unused_macros)]
+    macro_rules! rt_static_atomic {
+        ($(#[$m:meta])* static $name:ident: $t:ident = $init:expr;) => {
+            $(#[$m])* static $name: $crate::loom::sync::atomic::$t =
+                $crate::loom::sync::atomic::$t::new($init);
+        };
+    }
+    #[allow(unused_imports)]
+    pub(crate) use rt_static_atomic as static_atomic;
 }
 
 #[cfg(runtime_loom)]
@@ -613,6 +625,20 @@ mod imp {
     }
     #[allow(unused_imports)]
     pub(crate) use rt_thread_local as thread_local;
+
+    /// A process-wide atomic: loom's atomics are not `const`-constructible, so it is a
+    /// `loom::lazy_static!` (reset between model iterations), used through `Deref`.
+    #[allow(unused_macros)]
+    macro_rules! rt_static_atomic {
+        ($(#[$m:meta])* static $name:ident: $t:ident = $init:expr;) => {
+            loom::lazy_static! {
+                $(#[$m])* static ref $name: $crate::loom::sync::atomic::$t =
+                    $crate::loom::sync::atomic::$t::new($init);
+            }
+        };
+    }
+    #[allow(unused_imports)]
+    pub(crate) use rt_static_atomic as static_atomic;
 }
 
 pub(crate) use imp::*;

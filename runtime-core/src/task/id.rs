@@ -1,5 +1,5 @@
 //! Task identifiers.
-use crate::loom::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use crate::loom::sync::atomic::Ordering::Relaxed;
 use std::fmt;
 use std::num::NonZeroU64;
 
@@ -26,16 +26,14 @@ impl Id {
             static BLOCK: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
         }
         const BLOCK_LEN: u64 = 256;
-        static_counter::with(|counter| {
-            BLOCK.with(|block| {
-                let (mut next, mut end) = block.get();
-                if next == end {
-                    next = counter.fetch_add(BLOCK_LEN, Relaxed);
-                    end = next + BLOCK_LEN;
-                }
-                block.set((next + 1, end));
-                Id(NonZeroU64::new(next).expect("task id counter starts at 1"))
-            })
+        BLOCK.with(|block| {
+            let (mut next, mut end) = block.get();
+            if next == end {
+                next = COUNTER.fetch_add(BLOCK_LEN, Relaxed);
+                end = next + BLOCK_LEN;
+            }
+            block.set((next + 1, end));
+            Id(NonZeroU64::new(next).expect("task id counter starts at 1"))
         })
     }
 
@@ -53,24 +51,9 @@ impl Id {
     }
 }
 
-#[cfg(not(runtime_loom))]
-mod static_counter {
-    use super::*;
-    static COUNTER: AtomicU64 = AtomicU64::new(1);
-    pub(super) fn with<R>(f: impl FnOnce(&AtomicU64) -> R) -> R {
-        f(&COUNTER)
-    }
-}
-
-#[cfg(runtime_loom)]
-mod static_counter {
-    use super::*;
-    loom::lazy_static! {
-        static ref COUNTER: AtomicU64 = AtomicU64::new(1);
-    }
-    pub(super) fn with<R>(f: impl FnOnce(&AtomicU64) -> R) -> R {
-        f(&COUNTER)
-    }
+crate::loom::static_atomic! {
+    /// The start of the next block of ids.
+    static COUNTER: AtomicU64 = 1;
 }
 
 impl fmt::Display for Id {
