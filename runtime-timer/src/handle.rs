@@ -130,6 +130,17 @@ impl TimeHandle {
         timers.process(self.shared.clock.now())
     }
 
+    /// Fires the due timers of shard `own`, and of the other shards whose lock
+    /// is free ([`Timers::process_busy`]): for a worker between tasks, which must
+    /// not sleep on a lock another thread holds. Returns how many fired.
+    pub fn process_busy(&self, own: usize) -> usize {
+        let timers = &self.shared.timers;
+        if timers.next_deadline().is_none() {
+            return 0;
+        }
+        timers.process_busy(own, self.shared.clock.now())
+    }
+
     /// Whether the clock may be paused (the runtime can auto-advance exactly).
     #[must_use]
     pub fn is_pausable(&self) -> bool {

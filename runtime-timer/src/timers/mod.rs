@@ -344,6 +344,25 @@ impl Timers {
     /// A due entry whose owner moved its deadline later without the lock is
     /// filed again at that deadline instead (rule L1 in `entry`).
     pub fn process_shard(&self, shard: usize, now: Instant) -> usize {
+        self.process_shard_with(shard, now, true)
+    }
+
+    /// Like [`process`](Self::process), for a thread that is busy with other
+    /// work (a worker between tasks): shard `own` is fired as there, every other
+    /// shard only if its lock is free at the first try. A shard whose lock is
+    /// held is being fired or filed into by another thread at that moment: the
+    /// busy thread moves on instead of sleeping on the lock (with every worker
+    /// firing every shard, that contention cost a futex sleep and wake per
+    /// collision in `timers_many`), and whoever comes next fires what is left;
+    /// a parking thread uses [`process`](Self::process), which waits.
+    pub fn process_busy(&self, own: usize, now: Instant) -> usize {
+        let own = own % self.shards.len();
+        (0..self.shards.len())
+            .map(|shard| self.process_shard_with(shard, now, shard == own))
+            .sum()
+    }
+
+    fn process_shard_with(&self, shard: usize, now: Instant, wait: bool) -> usize {
         let shard = &self.shards[shard % self.shards.len()];
         let now = shard.ns(now);
         if shard.next.load(Ordering::SeqCst) > now {
@@ -358,7 +377,14 @@ impl Timers {
             let mut taken = 0;
             let mut done = false;
             {
-                let mut inner = shard.inner.lock();
+                let mut inner = if wait || advanced {
+                    shard.inner.lock()
+                } else {
+                    match shard.inner.try_lock() {
+                        Some(inner) => inner,
+                        None => return fired,
+                    }
+                };
                 if inner.closed {
                     return fired;
                 }

@@ -429,3 +429,53 @@ fn a_cancelled_entry_is_reused_as_new() {
     );
     assert_eq!(new_count.get(), 3);
 }
+
+#[test]
+fn a_busy_thread_skips_a_shard_another_thread_holds_and_fires_it_later() {
+    let (timers, start) = timers(2);
+    let (waker, count) = CountingWaker::new();
+    let mut own = timers.register(0, start + MS);
+    let mut other = timers.register(1, start + MS);
+    assert!(poll(&mut own, &waker).is_pending());
+    assert!(poll(&mut other, &waker).is_pending());
+    {
+        // Another thread is filing into shard 1 (or firing it) right now.
+        let _held = timers.shards[1].inner.lock();
+        assert_eq!(timers.process_busy(0, start + MS), 1, "its own shard only");
+        assert!(own.is_elapsed() && !other.is_elapsed());
+    }
+    assert_eq!(
+        timers.next_deadline(),
+        Some(start + MS),
+        "the skipped timer is still due, so a parking thread does not sleep past it"
+    );
+    assert_eq!(
+        timers.process_busy(0, start + MS),
+        1,
+        "the next pass fires it"
+    );
+    assert!(other.is_elapsed());
+    assert_eq!(count.get(), 2);
+}
+
+#[test]
+fn a_busy_thread_waits_for_its_own_shard() {
+    let (timers, start) = timers(2);
+    let (waker, _count) = CountingWaker::new();
+    let mut own = timers.register(1, start + MS);
+    assert!(poll(&mut own, &waker).is_pending());
+    let timers = std::sync::Arc::new(timers);
+    let held = timers.shards[1].inner.lock();
+    let busy = {
+        let timers = timers.clone();
+        crate::loom::thread::spawn(move || timers.process_busy(1, start + MS))
+    };
+    std::thread::sleep(20 * MS);
+    assert!(
+        !busy.is_finished(),
+        "it waits for the lock of its own shard"
+    );
+    drop(held);
+    assert_eq!(busy.join().unwrap(), 1);
+    assert!(own.is_elapsed());
+}

@@ -130,6 +130,15 @@ impl WorkerCx {
         time.process();
         self.firing_timers.set(false);
     }
+
+    /// [`fire_timers`](Self::fire_timers) between tasks: this worker's shard as
+    /// there, the others only when their lock is free (a busy worker never sleeps
+    /// on a shard another thread is firing or filing into).
+    fn fire_timers_busy(&self, time: &runtime_timer::TimeHandle, index: usize) {
+        self.firing_timers.set(true);
+        time.process_busy(index);
+        self.firing_timers.set(false);
+    }
 }
 
 impl Handle {

@@ -143,6 +143,12 @@ impl Core {
 impl Handle {
     /// The worker thread's main loop.
     pub(super) fn run_worker(&self, cx: &WorkerCx) {
+        let index = cx
+            .core
+            .borrow()
+            .as_ref()
+            .expect("worker core present")
+            .index;
         loop {
             let maintenance = {
                 let mut guard = cx.core.borrow_mut();
@@ -159,7 +165,7 @@ impl Handle {
             if maintenance || self.monitor.take_timers_due() {
                 // Busy workers fire timers too; the core is not borrowed here, so the
                 // woken tasks land in this worker's queues.
-                cx.fire_timers(&self.time);
+                cx.fire_timers_busy(&self.time, index);
                 if self.is_shutdown() {
                     return;
                 }
