@@ -112,6 +112,23 @@ impl Runtime {
         self.handle.spawn(future)
     }
 
+    /// Runs the blocking closure `f` on this runtime's blocking pool (from any thread),
+    /// like [`Handle::spawn_blocking`]: asyncio's `loop.run_in_executor(None, f)`.
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// let h = rt.spawn_blocking(|| std::fs::metadata(".").is_ok());
+    /// assert!(rt.block_on(h).unwrap());
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.handle.spawn_blocking(f)
+    }
+
     /// The runtime's handle.
     ///
     /// ```
