@@ -35,7 +35,11 @@
 //! - [`interval`] and [`interval_at`] tick every period without drifting (an
 //!   [`Interval`], also a `Stream`), with tokio's [`MissedTickBehavior`];
 //! - [`pause`], [`resume`] and [`advance`] control the clock of a
-//!   current-thread runtime in tests.
+//!   current-thread runtime in tests;
+//! - [`coop`] holds the cooperative budget every crate of the runtime spends
+//!   (it lives here, in the leaf, so that all of them can reach it): an
+//!   elapsed `Sleep`, due `Interval` ticks and a `Timeout` around a ready
+//!   future each spend a unit and yield once the task's budget is gone.
 //!
 //! The names, signatures and semantics follow `tokio::time`.
 //!
