@@ -27,16 +27,19 @@ fn setup() -> (Arc<Timers>, Instant, Registration) {
     (timers, start, sleep)
 }
 
+/// A driver thread firing every timer due at `now`; joins to how many fired.
+fn drive(timers: &Arc<Timers>, now: Instant) -> thread::JoinHandle<usize> {
+    let timers = timers.clone();
+    thread::spawn(move || timers.process(now))
+}
+
 #[test]
 fn loom_drop_races_fire() {
     model(|| {
         let (timers, start, mut sleep) = setup();
         let (waker, count) = CountingWaker::new();
         assert!(poll(&mut sleep, &waker).is_pending());
-        let driver = {
-            let timers = timers.clone();
-            thread::spawn(move || timers.process(start + MS))
-        };
+        let driver = drive(&timers, start + MS);
         drop(sleep);
         let fired = driver.join().unwrap();
         // Cancelled first: never fired, never woke. Fired first: woke once.
@@ -53,10 +56,7 @@ fn loom_reset_races_fire() {
         let (timers, start, mut sleep) = setup();
         let (waker, _count) = CountingWaker::new();
         assert!(poll(&mut sleep, &waker).is_pending());
-        let driver = {
-            let timers = timers.clone();
-            thread::spawn(move || timers.process(start + 2 * MS))
-        };
+        let driver = drive(&timers, start + 2 * MS);
         sleep.reset(start + 3 * MS);
         // Even while the old fire may still be in flight, nothing completes it.
         assert!(poll(&mut sleep, &waker).is_pending());
@@ -78,10 +78,7 @@ fn loom_waker_replaced_while_firing() {
         let (old, old_count) = CountingWaker::new();
         let (new, new_count) = CountingWaker::new();
         assert!(poll(&mut sleep, &old).is_pending());
-        let driver = {
-            let timers = timers.clone();
-            thread::spawn(move || timers.process(start + MS))
-        };
+        let driver = drive(&timers, start + MS);
         let polled = poll(&mut sleep, &new);
         assert_eq!(driver.join().unwrap(), 1);
         // No lost wake-up: the second poll saw the fire, or the new waker was
@@ -118,10 +115,7 @@ fn loom_foreign_drop_races_fire_and_register() {
     model(|| {
         let (timers, start, stolen) = setup();
         let foreign = thread::spawn(move || drop(stolen));
-        let driver = {
-            let timers = timers.clone();
-            thread::spawn(move || timers.process(start + MS))
-        };
+        let driver = drive(&timers, start + MS);
         let mut mine = timers.register(0, start + 2 * MS);
         let (waker, count) = CountingWaker::new();
         assert!(poll(&mut mine, &waker).is_pending());
@@ -144,11 +138,8 @@ fn loom_lazy_reset_races_fire_of_the_old_deadline() {
         let (timers, start, mut sleep) = setup();
         let (waker, count) = CountingWaker::new();
         assert!(poll(&mut sleep, &waker).is_pending());
-        let driver = {
-            let timers = timers.clone();
-            // The old deadline has passed, the new one not yet.
-            thread::spawn(move || timers.process(start + 2 * MS))
-        };
+        // The old deadline has passed, the new one not yet.
+        let driver = drive(&timers, start + 2 * MS);
         sleep.reset(start + 3 * MS);
         let polled = poll(&mut sleep, &waker);
         let old_fires = driver.join().unwrap();
@@ -184,11 +175,8 @@ fn loom_lazy_reset_races_refile() {
         let (waker, count) = CountingWaker::new();
         assert!(poll(&mut sleep, &waker).is_pending());
         sleep.reset(start + 2 * MS); // lazy: still filed at 1 ms
-        let driver = {
-            let timers = timers.clone();
-            // Finds the entry due at 1 ms and files it again.
-            thread::spawn(move || timers.process(start + MS))
-        };
+                                     // Finds the entry due at 1 ms and files it again.
+        let driver = drive(&timers, start + MS);
         sleep.reset(start + 3 * MS);
         assert_eq!(driver.join().unwrap(), 0);
         assert_eq!(count.get(), 0, "nothing fired");
@@ -212,10 +200,7 @@ fn loom_lazy_reset_then_drop_races_fire() {
         let (timers, start, mut sleep) = setup();
         let (waker, count) = CountingWaker::new();
         assert!(poll(&mut sleep, &waker).is_pending());
-        let driver = {
-            let timers = timers.clone();
-            thread::spawn(move || timers.process(start + 2 * MS))
-        };
+        let driver = drive(&timers, start + 2 * MS);
         sleep.reset(start + 3 * MS);
         drop(sleep);
         let fired = driver.join().unwrap();
