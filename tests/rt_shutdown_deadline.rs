@@ -60,11 +60,7 @@ fn stuck_worker(rt: &runtime::Runtime, gate: &Gate) {
 fn shutdown_with_stuck_work(multi: bool) -> Duration {
     let gate = Gate::new();
     let exited = Arc::new(AtomicUsize::new(0));
-    let rt = if multi {
-        multi_thread(&exited)
-    } else {
-        support::rt()
-    };
+    let rt = flavor(multi, &exited);
     let job = stuck_blocking_job(&rt, &gate);
     if multi {
         stuck_worker(&rt, &gate);
@@ -85,6 +81,16 @@ fn shutdown_with_stuck_work(multi: bool) -> Duration {
 }
 
 /// Also run as a child process by the next test, which reads its stderr.
+/// The multi-thread runtime of [`multi_thread`] (its threads counted in `exited`), or a
+/// current-thread one.
+fn flavor(multi: bool, exited: &Arc<AtomicUsize>) -> runtime::Runtime {
+    if multi {
+        multi_thread(exited)
+    } else {
+        support::rt()
+    }
+}
+
 #[test]
 fn shutdown_timeout_is_one_deadline_for_workers_and_blocking_jobs() {
     for multi in [false, true] {
@@ -254,11 +260,7 @@ fn dropping_a_runtime_from_its_own_task_returns_at_once() {
 fn dropping_a_runtime_inside_another_runtimes_task_does_not_block_it() {
     for multi in [false, true] {
         let exited = Arc::new(AtomicUsize::new(0));
-        let inner = if multi {
-            multi_thread(&exited)
-        } else {
-            support::rt()
-        };
+        let inner = flavor(multi, &exited);
         let inner_handle = inner.handle().clone();
         let gate = Gate::new();
         let job = stuck_blocking_job(&inner, &gate);
@@ -297,11 +299,7 @@ fn dropping_a_runtime_inside_another_runtimes_task_does_not_block_it() {
 fn dropping_a_runtime_on_a_plain_thread_still_waits_for_its_blocking_jobs() {
     for multi in [false, true] {
         let exited = Arc::new(AtomicUsize::new(0));
-        let rt = if multi {
-            multi_thread(&exited)
-        } else {
-            support::rt()
-        };
+        let rt = flavor(multi, &exited);
         let gate = Gate::new();
         let job = stuck_blocking_job(&rt, &gate);
         let g = gate.clone();

@@ -27,6 +27,18 @@ const FAIR: usize = 4 * BUDGET;
 /// Where a loop that never yields gives up, so a regression fails instead of hanging.
 const CAP: usize = 1_000_000;
 
+/// Runs `step` until `flag` is set (or [`CAP`] times); returns how many times it ran.
+macro_rules! count_until {
+    ($flag:expr, $step:block) => {{
+        let mut n = 0;
+        while !$flag.load(SeqCst) && n < CAP {
+            $step;
+            n += 1;
+        }
+        n
+    }};
+}
+
 fn flavors() -> Vec<(&'static str, Runtime)> {
     vec![
         ("current_thread", support::rt()),
@@ -53,12 +65,9 @@ where
 fn a_zero_sleep_loop_lets_the_task_that_sets_the_flag_run() {
     for (name, rt) in flavors() {
         let n = spin_until_sibling_runs(&rt, |flag| async move {
-            let mut n = 0;
-            while !flag.load(SeqCst) && n < CAP {
+            count_until!(flag, {
                 sleep(Duration::ZERO).await;
-                n += 1;
-            }
-            n
+            })
         });
         assert!(n <= FAIR, "{name}: {n} zero sleeps before the sibling ran");
     }
@@ -72,12 +81,9 @@ fn asyncios_idiom_in_the_main_future_terminates() {
             let flag = Arc::new(AtomicBool::new(false));
             let setter = flag.clone();
             let _setter = runtime::spawn(async move { setter.store(true, SeqCst) });
-            let mut n = 0;
-            while !flag.load(SeqCst) && n < CAP {
+            count_until!(flag, {
                 sleep(Duration::ZERO).await;
-                n += 1;
-            }
-            n
+            })
         });
         assert!(n < CAP, "{name}: the flag was never set");
     }
@@ -89,12 +95,9 @@ fn an_elapsed_sleep_polled_again_spends_budget_too() {
         let n = spin_until_sibling_runs(&rt, |flag| async move {
             let mut done = pin!(sleep(Duration::ZERO));
             (&mut done).await;
-            let mut n = 0;
-            while !flag.load(SeqCst) && n < CAP {
+            count_until!(flag, {
                 (&mut done).await; // complete: ready at once, every time
-                n += 1;
-            }
-            n
+            })
         });
         assert!(
             n <= FAIR,
@@ -108,12 +111,9 @@ fn a_one_nanosecond_interval_does_not_starve_a_sibling() {
     for (name, rt) in flavors() {
         let n = spin_until_sibling_runs(&rt, |flag| async move {
             let mut ticks = interval(Duration::from_nanos(1));
-            let mut n = 0;
-            while !flag.load(SeqCst) && n < CAP {
+            count_until!(flag, {
                 ticks.tick().await;
-                n += 1;
-            }
-            n
+            })
         });
         assert!(n <= FAIR, "{name}: {n} ticks before the sibling ran");
     }
@@ -128,12 +128,9 @@ fn burst_ticks_after_a_stall_yield_between_budgets() {
             ticks.tick().await;
             // Stall the thread: about 300 ticks fall due at once.
             std::thread::sleep(Duration::from_millis(300));
-            let mut n = 0;
-            while !flag.load(SeqCst) && n < CAP {
+            count_until!(flag, {
                 ticks.tick().await;
-                n += 1;
-            }
-            n
+            })
         });
         assert!(n <= FAIR, "{name}: {n} burst ticks before the sibling ran");
     }
@@ -174,14 +171,11 @@ fn a_sibling_is_not_delayed_by_more_than_a_few_ms_by_a_spinning_interval() {
 fn a_timeout_around_a_ready_future_spends_budget() {
     for (name, rt) in flavors() {
         let n = spin_until_sibling_runs(&rt, |flag| async move {
-            let mut n = 0;
-            while !flag.load(SeqCst) && n < CAP {
+            count_until!(flag, {
                 timeout(Duration::from_secs(5), std::future::ready(()))
                     .await
                     .expect("a ready future is never timed out");
-                n += 1;
-            }
-            n
+            })
         });
         assert!(n <= FAIR, "{name}: {n} timeouts before the sibling ran");
     }
