@@ -320,65 +320,6 @@ mod imp {
         }
     }
 
-    #[allow(dead_code)]
-    pub(crate) mod thread {
-        use std::io;
-
-        pub(crate) use std::thread::JoinHandle;
-
-        /// Starts a thread whose result the caller joins.
-        pub(crate) fn spawn<F, T>(f: F) -> JoinHandle<T>
-        where
-            F: FnOnce() -> T + Send + 'static,
-            T: Send + 'static,
-        {
-            std::thread::spawn(f)
-        }
-
-        /// Starts a named thread, with `stack_size` bytes of stack if given.
-        pub(crate) fn spawn_named<F, T>(
-            name: String,
-            stack_size: Option<usize>,
-            f: F,
-        ) -> io::Result<JoinHandle<T>>
-        where
-            F: FnOnce() -> T + Send + 'static,
-            T: Send + 'static,
-        {
-            let mut builder = std::thread::Builder::new().name(name);
-            if let Some(bytes) = stack_size {
-                builder = builder.stack_size(bytes);
-            }
-            builder.spawn(f)
-        }
-
-        /// Starts a named thread nobody joins.
-        pub(crate) fn spawn_detached<F>(
-            name: String,
-            stack_size: Option<usize>,
-            f: F,
-        ) -> io::Result<()>
-        where
-            F: FnOnce() + Send + 'static,
-        {
-            spawn_named(name, stack_size, f).map(drop)
-        }
-
-        /// Lets other threads run.
-        pub(crate) fn yield_now() {
-            std::thread::yield_now();
-        }
-
-        /// CPUs this process may use, 1 if unknown; asked once per process: on Linux the
-        /// answer costs a dozen system calls (the affinity mask, then the cgroup's CPU
-        /// quota through `/proc` and `/sys`), about 35 µs on the development VM, more than
-        /// half of starting and stopping a two-worker runtime (`lifecycle` benches).
-        pub(crate) fn available_parallelism() -> usize {
-            static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-            *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        }
-    }
-
     /// `thread_local!` from std (call sites use the `const { }` form, which skips the
     /// lazy-initialization check on every access).
     #[allow(unused_macros)]
@@ -559,61 +500,6 @@ mod imp {
         pub(crate) use loom::cell::UnsafeCell;
     }
 
-    #[allow(dead_code)]
-    pub(crate) mod thread {
-        use std::io;
-
-        pub(crate) use loom::thread::JoinHandle;
-
-        /// Starts a thread whose result the caller joins.
-        pub(crate) fn spawn<F, T>(f: F) -> JoinHandle<T>
-        where
-            F: FnOnce() -> T + Send + 'static,
-            T: Send + 'static,
-        {
-            loom::thread::spawn(f)
-        }
-
-        /// Starts a named thread, with `stack_size` bytes of stack if given.
-        pub(crate) fn spawn_named<F, T>(
-            name: String,
-            stack_size: Option<usize>,
-            f: F,
-        ) -> io::Result<JoinHandle<T>>
-        where
-            F: FnOnce() -> T + Send + 'static,
-            T: Send + 'static,
-        {
-            let mut builder = loom::thread::Builder::new().name(name);
-            if let Some(bytes) = stack_size {
-                builder = builder.stack_size(bytes);
-            }
-            builder.spawn(f)
-        }
-
-        /// Starts a named thread nobody joins.
-        pub(crate) fn spawn_detached<F>(
-            name: String,
-            stack_size: Option<usize>,
-            f: F,
-        ) -> io::Result<()>
-        where
-            F: FnOnce() + Send + 'static,
-        {
-            spawn_named(name, stack_size, f).map(drop)
-        }
-
-        /// Lets other model threads run; a model's wait loop must call it on every turn.
-        pub(crate) fn yield_now() {
-            loom::thread::yield_now();
-        }
-
-        /// CPUs this process may use, 1 if unknown (the real machine's, under loom too).
-        pub(crate) fn available_parallelism() -> usize {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        }
-    }
-
     /// loom's `thread_local!`, which has no `const { }` initializer form: the block is
     /// unwrapped into a lazy initializer, so call sites can write std's faster form.
     #[allow(unused_macros)]
@@ -642,6 +528,67 @@ mod imp {
 }
 
 pub(crate) use imp::*;
+
+/// Threads: std's, or loom's model threads; one set of functions over either.
+#[allow(dead_code)]
+pub(crate) mod thread {
+    #[cfg(runtime_loom)]
+    use loom::thread as backend;
+    use std::io;
+    #[cfg(not(runtime_loom))]
+    use std::thread as backend;
+
+    pub(crate) use backend::JoinHandle;
+
+    /// Starts a thread whose result the caller joins.
+    pub(crate) fn spawn<F, T>(f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        backend::spawn(f)
+    }
+
+    /// Starts a named thread, with `stack_size` bytes of stack if given.
+    pub(crate) fn spawn_named<F, T>(
+        name: String,
+        stack_size: Option<usize>,
+        f: F,
+    ) -> io::Result<JoinHandle<T>>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let mut builder = backend::Builder::new().name(name);
+        if let Some(bytes) = stack_size {
+            builder = builder.stack_size(bytes);
+        }
+        builder.spawn(f)
+    }
+
+    /// Starts a named thread nobody joins.
+    pub(crate) fn spawn_detached<F>(name: String, stack_size: Option<usize>, f: F) -> io::Result<()>
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        spawn_named(name, stack_size, f).map(drop)
+    }
+
+    /// Lets other threads run; under loom, a model's wait loop must call it on every turn.
+    pub(crate) fn yield_now() {
+        backend::yield_now();
+    }
+
+    /// CPUs this process may use (the real machine's, under loom too), 1 if unknown;
+    /// asked once per process: on Linux the answer costs a dozen system calls (the
+    /// affinity mask, then the cgroup's CPU quota through `/proc` and `/sys`), about
+    /// 35 µs on the development VM, more than half of starting and stopping a two-worker
+    /// runtime (`lifecycle` benches).
+    pub(crate) fn available_parallelism() -> usize {
+        static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}
 
 /// Backs off in a retry loop: a CPU spin hint normally; under loom a yield, so the model
 /// lets the other thread make progress.
