@@ -51,6 +51,8 @@ pub mod time {
     };
 }
 
+pub use runtime_core::sync;
+
 pub use runtime_macros::{main, test};
 
 /// The README's examples run as doctests, so the front door stays true.

@@ -23,6 +23,7 @@ mod io;
 mod loom;
 mod runtime;
 mod scheduler;
+pub mod sync;
 pub mod task;
 pub mod time;
 mod util;
