@@ -8,6 +8,9 @@ pub(crate) const NO_RUNTIME: &str = "no runtime is running: call this from a tas
 pub(crate) const NESTED_BLOCK_ON: &str =
     "cannot start a runtime from inside a runtime: `.await` the future or `spawn` it instead";
 
+/// A `blocking_*` call of `sync` on a runtime thread; follows the call's name.
+pub(crate) const BLOCKING_IN_RUNTIME: &str = " cannot block a runtime thread: `.await` the async version instead, or call it from `spawn_blocking` or a plain thread";
+
 /// `worker_threads(0)`.
 pub(crate) const ZERO_WORKERS: &str = "worker_threads must be at least 1: pass a positive number, or leave it unset to use one worker per CPU";
 
