@@ -76,17 +76,31 @@ impl TestSem {
     }
 }
 
-struct Acquire<'a> {
-    sem: &'a TestSem,
-    node: Node<Slot>,
-}
+pin_project_lite::pin_project! {
+    /// Waits for a permit; its node is pinned with it, so no `unsafe` is needed here.
+    struct Acquire<'a> {
+        sem: &'a TestSem,
+        #[pin]
+        node: Node<Slot>,
+    }
 
-impl Acquire<'_> {
-    fn node(self: Pin<&mut Self>) -> (&TestSem, Pin<&mut Node<Slot>>) {
-        // SAFETY: `node` is structurally pinned: it is never moved out of `self`.
-        let this = unsafe { self.get_unchecked_mut() };
-        // SAFETY: as above.
-        (this.sem, unsafe { Pin::new_unchecked(&mut this.node) })
+    impl PinnedDrop for Acquire<'_> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            let (sem, mut node) = (*this.sem, this.node);
+            if !node.was_enqueued() {
+                return;
+            }
+            let handed = {
+                let mut st = sem.state.lock();
+                st.waiters.remove(node.as_mut());
+                std::mem::take(st.waiters.data(node))
+            };
+            // Rule 3: a permit handed to a waiter that never consumed it goes on.
+            if handed == Slot::Permit {
+                sem.release();
+            }
+        }
     }
 }
 
@@ -94,7 +108,8 @@ impl Future for Acquire<'_> {
     /// `true`: got a permit; `false`: closed.
     type Output = bool;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
-        let (sem, mut node) = self.node();
+        let this = self.project();
+        let (sem, mut node) = (*this.sem, this.node);
         let mut st = sem.state.lock();
         // Consume what was handed over, so `Drop` does not pass it on again.
         match std::mem::take(st.waiters.data(node.as_mut())) {
@@ -115,27 +130,6 @@ impl Future for Acquire<'_> {
         }
         st.waiters.enqueue(node, cx.waker());
         Poll::Pending
-    }
-}
-
-impl Drop for Acquire<'_> {
-    fn drop(&mut self) {
-        // SAFETY: `self` is being dropped and was pinned if it was ever polled; the node is
-        // not moved.
-        let this = unsafe { Pin::new_unchecked(self) };
-        let (sem, mut node) = this.node();
-        if !node.was_enqueued() {
-            return;
-        }
-        let handed = {
-            let mut st = sem.state.lock();
-            st.waiters.remove(node.as_mut());
-            std::mem::take(st.waiters.data(node))
-        };
-        // Rule 3: a permit handed to a waiter that never consumed it goes on.
-        if handed == Slot::Permit {
-            sem.release();
-        }
     }
 }
 
