@@ -9,7 +9,6 @@ mod support;
 
 use std::collections::BinaryHeap;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Arc;
 use std::task::{Poll, Waker};
@@ -88,8 +87,15 @@ async fn asyncio_docs_worker_example() {
     }
     let makespan = free_at.into_iter().map(|r| r.0).max().unwrap();
     assert_eq!(elapsed, makespan);
-    assert!(elapsed >= total / 3 && elapsed < total, "{elapsed:?} of {total:?}");
-    assert_eq!(*support::lock(&slept), total, "every item was processed once");
+    assert!(
+        elapsed >= total / 3 && elapsed < total,
+        "{elapsed:?} of {total:?}"
+    );
+    assert_eq!(
+        *support::lock(&slept),
+        total,
+        "every item was processed once"
+    );
     assert!(queue.empty());
 }
 
@@ -220,11 +226,16 @@ fn task_done_more_times_than_items_put_panics() {
     q.task_done();
     let p = catch_panic(|| q.task_done()).unwrap_err();
     assert!(
-        p.message.contains("`task_done` called more times than items were put"),
+        p.message
+            .contains("`task_done` called more times than items were put"),
         "{}",
         p.message
     );
-    assert!(p.file.ends_with("sync_queue.rs"), "#[track_caller]: {}", p.file);
+    assert!(
+        p.file.ends_with("sync_queue.rs"),
+        "#[track_caller]: {}",
+        p.file
+    );
 }
 
 #[test]
@@ -339,7 +350,10 @@ async fn immediate_shutdown_drops_the_items_and_releases_join() {
     q.put(1).await.unwrap(); // promised to `promised`
     q.shutdown(true);
     assert_eq!(blocked.await.unwrap(), Err(QueueShutDown(())));
-    assert_eq!(poll_noop(&mut promised), Poll::Ready(Err(QueueShutDown(()))));
+    assert_eq!(
+        poll_noop(&mut promised),
+        Poll::Ready(Err(QueueShutDown(())))
+    );
     q.join().await;
 }
 
@@ -355,8 +369,16 @@ fn a_dropped_woken_getter_passes_its_item_on() {
     assert!(poll_with(&mut g1, &w1).is_pending());
     assert!(poll_with(&mut g2, &w2).is_pending());
     q.put_nowait(7).unwrap();
-    assert_eq!((c1.count(), c2.count()), (1, 0), "the first getter is woken");
-    assert_eq!(q.get_nowait(), Err(GetError::Empty(QueueEmpty)), "not stolen");
+    assert_eq!(
+        (c1.count(), c2.count()),
+        (1, 0),
+        "the first getter is woken"
+    );
+    assert_eq!(
+        q.get_nowait(),
+        Err(GetError::Empty(QueueEmpty)),
+        "not stolen"
+    );
     assert_eq!(q.qsize(), 1);
     drop(g1);
     assert_eq!(c2.count(), 1, "the wakeup went on");
@@ -366,7 +388,11 @@ fn a_dropped_woken_getter_passes_its_item_on() {
     assert!(poll_noop(&mut g3).is_pending());
     q.put_nowait(8).unwrap();
     drop(g3);
-    assert_eq!(q.get_nowait(), Ok(8), "with nobody waiting, the item is free again");
+    assert_eq!(
+        q.get_nowait(),
+        Ok(8),
+        "with nobody waiting, the item is free again"
+    );
 }
 
 /// A putter woken for room and dropped before it polls passes the room on, and its
@@ -389,7 +415,11 @@ fn a_dropped_woken_putter_passes_its_room_on() {
     assert_eq!(c2.count(), 1);
     assert_eq!(poll_with(&mut p2, &w2), Poll::Ready(Ok(())));
     assert_eq!(q.get_nowait(), Ok(2));
-    assert_eq!(q.get_nowait(), Err(GetError::Empty(QueueEmpty)), "1 was never put");
+    assert_eq!(
+        q.get_nowait(),
+        Err(GetError::Empty(QueueEmpty)),
+        "1 was never put"
+    );
 
     // With nobody else waiting, the room is free for anyone.
     q.put_nowait(3).unwrap();
@@ -429,7 +459,10 @@ async fn gets_spend_the_cooperative_budget() {
     for _ in 0..1_000 {
         q.get().await.unwrap();
     }
-    assert!(ran.load(SeqCst), "the other task ran while the queue never emptied");
+    assert!(
+        ran.load(SeqCst),
+        "the other task ran while the queue never emptied"
+    );
 }
 
 /// Producers and consumers on every worker of a multi-thread runtime through a small
@@ -496,5 +529,5 @@ fn queues_and_their_futures_are_send_and_sync() {
     let q = Queue::new(0);
     let f = async { q.put(1).await };
     is_send(&f);
-    let _: Pin<&mut dyn Future<Output = _>> = std::pin::pin!(f);
+    drop(f);
 }

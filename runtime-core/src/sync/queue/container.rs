@@ -36,6 +36,11 @@ pub trait Container: sealed::Sealed + Default {
     /// How many items are stored.
     #[doc(hidden)]
     fn len(&self) -> usize;
+    /// Whether no item is stored.
+    #[doc(hidden)]
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// First in, first out: the container of [`Queue`](crate::sync::Queue).
@@ -202,7 +207,13 @@ mod tests {
         }
         let out = drain(
             Priority::default(),
-            [Job(2, "a"), Job(1, "b"), Job(2, "c"), Job(1, "d"), Job(2, "e")],
+            [
+                Job(2, "a"),
+                Job(1, "b"),
+                Job(2, "c"),
+                Job(1, "d"),
+                Job(2, "e"),
+            ],
         );
         let names: Vec<_> = out.iter().map(|j| j.1).collect();
         assert_eq!(names, ["b", "d", "a", "c", "e"]);

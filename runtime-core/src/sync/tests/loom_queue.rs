@@ -28,7 +28,10 @@ fn loom_queue_put_vs_waiting_get() {
         q.put_nowait(1).unwrap();
         assert_eq!(getter.join().unwrap(), Ok(1));
         assert!(q.empty());
-        assert!(q.get_nowait().unwrap_err().is_empty(), "no promise left over");
+        assert!(
+            q.get_nowait().unwrap_err().is_empty(),
+            "no promise left over"
+        );
     });
 }
 

@@ -1,6 +1,6 @@
 //! Loom models of the wait list and the primitives, and the scaffolding they share.
-mod loom_wait_list;
 mod loom_queue;
+mod loom_wait_list;
 
 use crate::loom::sync::{Condvar, Mutex};
 use std::future::Future;
