@@ -430,6 +430,35 @@ fn a_dropped_woken_putter_passes_its_room_on() {
     assert_eq!(q.put_nowait(5), Ok(()));
 }
 
+#[test]
+fn polling_a_completed_get_or_put_again_panics_and_join_stays_ready() {
+    let q = Queue::new(0);
+    q.put_nowait(1).unwrap();
+    q.put_nowait(2).unwrap();
+    let mut get = Box::pin(q.get());
+    assert_eq!(poll_noop(&mut get), Poll::Ready(Ok(1)));
+    let p = catch_panic(|| poll_noop(&mut get)).unwrap_err();
+    assert!(
+        p.message.contains("`get` future was polled after"),
+        "{}",
+        p.message
+    );
+    let mut put = Box::pin(q.put(3));
+    assert_eq!(poll_noop(&mut put), Poll::Ready(Ok(())));
+    let p = catch_panic(|| poll_noop(&mut put)).unwrap_err();
+    assert!(
+        p.message.contains("`put` future was polled after"),
+        "{}",
+        p.message
+    );
+    assert_eq!(q.qsize(), 2, "neither took nor put anything more");
+    let q = Queue::<u8>::new(0);
+    let mut join = Box::pin(q.join());
+    assert_eq!(poll_noop(&mut join), Poll::Ready(()));
+    q.put_nowait(1).unwrap();
+    assert_eq!(poll_noop(&mut join), Poll::Ready(()));
+}
+
 /// A waiter dropped while still queued is simply removed.
 #[test]
 fn dropped_queued_waiters_leave_the_line() {

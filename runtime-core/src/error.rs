@@ -124,6 +124,10 @@ pub(crate) const QUEUE_TASK_DONE_TOO_MANY: &str = "`task_done` called more times
 pub(crate) const QUEUE_PUT_POLLED_AFTER_COMPLETION: &str =
     "a queue's `put` future was polled after it returned `Ready`: await it only once";
 
+/// A queue's `get` future polled after it completed.
+pub(crate) const QUEUE_GET_POLLED_AFTER_COMPLETION: &str =
+    "a queue's `get` future was polled after it returned `Ready`: await it only once, and call `get()` again for the next item";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};

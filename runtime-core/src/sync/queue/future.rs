@@ -7,7 +7,7 @@ use super::container::Container;
 use super::error::QueueShutDown;
 use super::state::{GetSlot, PutSlot};
 use super::GenericQueue;
-use crate::error::QUEUE_PUT_POLLED_AFTER_COMPLETION;
+use crate::error::{QUEUE_GET_POLLED_AFTER_COMPLETION, QUEUE_PUT_POLLED_AFTER_COMPLETION};
 use crate::sync::wait_list::Node;
 use crate::task::coop;
 use std::fmt;
@@ -209,6 +209,8 @@ impl<C: Container> Future for Get<'_, C> {
     type Output = Result<C::Item, QueueShutDown>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Checked first: polling again could queue the node, which `Drop` then skips.
+        assert!(!self.done, "{QUEUE_GET_POLLED_AFTER_COMPLETION}");
         let coop = ready!(coop::poll_proceed(cx));
         let this = self.project();
         let mut node = this.node;
@@ -245,6 +247,10 @@ impl<C: Container> Future for Join<'_, C> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.done {
+            // Done stays done (and a node that `Drop` skips is never queued again).
+            return Poll::Ready(());
+        }
         let coop = ready!(coop::poll_proceed(cx));
         let this = self.project();
         let mut node = this.node;

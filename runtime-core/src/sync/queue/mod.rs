@@ -100,6 +100,8 @@ pub type Queue<T> = GenericQueue<Fifo<T>>;
 /// in the order they were put. Use a `(priority, data)` tuple, or
 /// [`std::cmp::Reverse`] for largest first. See [`GenericQueue`] for every method.
 ///
+/// The items' `Ord` runs while the queue is locked: it must not use the queue.
+///
 /// ```
 /// use runtime::sync::PriorityQueue;
 ///

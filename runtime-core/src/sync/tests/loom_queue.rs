@@ -1,6 +1,7 @@
 //! The queue's races (`sync::queue`, invariants in its `state.rs`): a put racing a waiting
-//! get, a shutdown racing a blocked get, a woken getter (or putter) dropped while the
-//! promise it holds is being made, and `task_done` racing a joiner's registration.
+//! get, a shutdown racing a blocked get or put (and a get freeing room for that put), a
+//! woken getter (or putter) dropped while the promise it holds is being made, and
+//! `task_done` racing a joiner's registration.
 use super::{block_on, model, poll_once};
 use crate::loom::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use crate::loom::sync::Arc;
@@ -163,5 +164,31 @@ fn loom_queue_task_done_vs_join() {
         };
         block_on(q.join());
         worker.join().unwrap();
+    });
+}
+
+/// A `get` freeing room for a blocked putter while the queue shuts down: the putter either
+/// puts (its item then drains) or gets its item back; room is never left promised.
+#[test]
+fn loom_queue_get_vs_shutdown_with_blocked_put() {
+    model(|| {
+        let q = Arc::new(Queue::new(1));
+        q.put_nowait(0).unwrap();
+        let putter = {
+            let q = q.clone();
+            thread::spawn(move || block_on(q.put(1)))
+        };
+        let getter = {
+            let q = q.clone();
+            thread::spawn(move || q.get_nowait())
+        };
+        q.shutdown(false);
+        assert_eq!(getter.join().unwrap(), Ok(0));
+        match putter.join().unwrap() {
+            Ok(()) => assert_eq!(q.get_nowait(), Ok(1)),
+            Err(e) => assert_eq!(e.into_inner(), 1),
+        }
+        assert_eq!(q.get_nowait(), Err(GetError::ShutDown(QueueShutDown(()))));
+        assert!(!q.full(), "no room is left promised");
     });
 }
