@@ -9,6 +9,7 @@ mod support;
 
 use std::collections::BinaryHeap;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Arc;
 use std::task::{Poll, Waker};
@@ -559,4 +560,156 @@ fn queues_and_their_futures_are_send_and_sync() {
     let f = async { q.put(1).await };
     is_send(&f);
     drop(f);
+}
+
+/// A random walk over every operation (nowait calls, waiting gets and puts polled only
+/// when woken, as an executor would, dropped waiters, spurious polls) against a model:
+/// items come out in the order they went in, exactly once; the queue never exceeds
+/// maxsize; and when nothing is woken, no getter sleeps beside a takeable item and no
+/// putter beside free room (no lost item, room or wakeup).
+#[test]
+fn random_walks_lose_nothing() {
+    use runtime::sync::queue::{Fifo, Get, Put};
+    /// Waiting futures: the future, its waker, its wakes, the wakes seen at its last poll,
+    /// and the value a putter holds.
+    type Waiting<F> = Vec<(Pin<Box<F>>, Waker, Arc<support::CountingWaker>, usize, u32)>;
+
+    /// Polls every waiter that was woken since its last poll; returns whether any was.
+    fn poll_woken<F: Future>(
+        waiting: &mut Waiting<F>,
+        mut done: impl FnMut(F::Output, u32),
+    ) -> bool {
+        let mut any = false;
+        let mut i = 0;
+        while i < waiting.len() {
+            let (fut, waker, count, seen, value) = &mut waiting[i];
+            if count.count() == *seen {
+                i += 1;
+                continue;
+            }
+            any = true;
+            *seen = count.count();
+            match poll_with(fut, waker) {
+                Poll::Ready(out) => {
+                    done(out, *value);
+                    waiting.remove(i);
+                }
+                Poll::Pending => i += 1,
+            }
+        }
+        any
+    }
+
+    for seed in 0..300u64 {
+        let mut rng = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = move |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        let q: Queue<u32> = Queue::new(3);
+        let mut gets: Waiting<Get<'_, Fifo<u32>>> = Vec::new();
+        let mut puts: Waiting<Put<'_, Fifo<u32>>> = Vec::new();
+        let (mut accepted, mut delivered) = (Vec::new(), Vec::new());
+        let mut value = 0u32;
+        let mut shut = false;
+        for _ in 0..150 {
+            match next(9) {
+                0 => {
+                    value += 1;
+                    match q.put_nowait(value) {
+                        Ok(()) => accepted.push(value),
+                        Err(e) => assert!(e.is_shut_down() == shut, "seed {seed}"),
+                    }
+                }
+                1 => {
+                    if let Ok(v) = q.get_nowait() {
+                        delivered.push(v);
+                    }
+                }
+                2 => {
+                    let (w, c) = counting_waker();
+                    let mut f = Box::pin(q.get());
+                    match poll_with(&mut f, &w) {
+                        Poll::Ready(Ok(v)) => delivered.push(v),
+                        Poll::Ready(Err(_)) => assert!(shut, "seed {seed}"),
+                        Poll::Pending => gets.push((f, w, c, 0, 0)),
+                    }
+                }
+                3 => {
+                    value += 1;
+                    let (w, c) = counting_waker();
+                    let mut f = Box::pin(q.put(value));
+                    match poll_with(&mut f, &w) {
+                        Poll::Ready(Ok(())) => accepted.push(value),
+                        Poll::Ready(Err(_)) => assert!(shut, "seed {seed}"),
+                        Poll::Pending => puts.push((f, w, c, 0, value)),
+                    }
+                }
+                4 if !gets.is_empty() => drop(gets.remove(next(gets.len() as u64) as usize)),
+                5 if !puts.is_empty() => drop(puts.remove(next(puts.len() as u64) as usize)),
+                6 if !gets.is_empty() => {
+                    // A spurious poll must not lose the waiter's place or promise.
+                    let i = next(gets.len() as u64) as usize;
+                    let (f, w, ..) = &mut gets[i];
+                    if let Poll::Ready(out) = poll_with(f, w) {
+                        match out {
+                            Ok(v) => delivered.push(v),
+                            Err(_) => assert!(shut, "seed {seed}"),
+                        }
+                        drop(gets.remove(i));
+                    }
+                }
+                7 if next(40) == 0 && !shut => {
+                    shut = true;
+                    q.shutdown(false);
+                }
+                _ => {}
+            }
+            assert!(q.qsize() <= 3, "seed {seed}");
+            // Half the time, leave woken waiters unpolled for a while (so drops, nowait
+            // calls and new waiters land between a wake and its poll).
+            if next(2) == 0 {
+                continue;
+            }
+            // Run what was woken, as an executor would, until nothing is.
+            let (acc, del) = (&mut accepted, &mut delivered);
+            loop {
+                let g = poll_woken(&mut gets, |out, _| match out {
+                    Ok(v) => del.push(v),
+                    Err(_) => assert!(shut, "seed {seed}"),
+                });
+                let p = poll_woken(&mut puts, |out, value| match out {
+                    Ok(()) => acc.push(value),
+                    Err(e) => assert!(shut && e.into_inner() == value, "seed {seed}"),
+                });
+                if !g && !p {
+                    break;
+                }
+            }
+            if !gets.is_empty() {
+                assert!(
+                    q.get_nowait().is_err(),
+                    "seed {seed}: a getter sleeps beside an item"
+                );
+            }
+            if !puts.is_empty() {
+                assert!(q.full(), "seed {seed}: a putter sleeps beside free room");
+            }
+            // Every woken putter ran, so no room is still promised: none was leaked.
+            assert_eq!(q.full(), q.qsize() == 3, "seed {seed}: room lost");
+        }
+        drop((gets, puts));
+        q.shutdown(false);
+        while let Ok(v) = q.get_nowait() {
+            delivered.push(v);
+        }
+        // Every item out once, in the order it went in.
+        assert_eq!(delivered, accepted, "seed {seed}");
+        for _ in 0..delivered.len() {
+            q.task_done();
+        }
+        assert_eq!(poll_noop(&mut Box::pin(q.join())), Poll::Ready(()));
+    }
 }
