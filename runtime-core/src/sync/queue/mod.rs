@@ -342,10 +342,13 @@ impl<C: Container> GenericQueue<C> {
     /// ```
     #[track_caller]
     pub fn task_done(&self) {
-        let mut wakers = WakeList::new();
-        let counted = self.state.lock().task_done(&mut wakers);
-        assert!(counted, "{QUEUE_TASK_DONE_TOO_MANY}");
-        wakers.wake_all();
+        let counted = self.state.lock().task_done();
+        // A `match`, not a closure, so `#[track_caller]` names the caller.
+        match counted {
+            None => panic!("{QUEUE_TASK_DONE_TOO_MANY}"),
+            Some(Some(joiners)) => joiners.wake_all(),
+            Some(None) => {}
+        }
     }
 
     /// Waits until every item put into the queue has been marked done with

@@ -185,16 +185,19 @@ impl<C> State<C> {
         }
     }
 
-    /// Marks one item done; `false` when nothing was unfinished. Wakes the joiners into
-    /// `wakers` when the count reaches 0 (rule 5).
-    pub(super) fn task_done(&mut self, wakers: &mut WakeList) -> bool {
+    /// Marks one item done (rule 5): `None` when nothing was unfinished; else the joiners
+    /// to wake, collected only when the count reached 0 with joiners waiting (so the
+    /// common call builds no `WakeList`).
+    pub(super) fn task_done(&mut self) -> Option<Option<WakeList>> {
         if self.unfinished == 0 {
-            return false;
+            return None;
         }
         self.unfinished -= 1;
-        if self.unfinished == 0 {
-            self.joiners.drain_with(|done| *done = true, wakers);
+        if self.unfinished > 0 || self.joiners.is_empty() {
+            return Some(None);
         }
-        true
+        let mut wakers = WakeList::new();
+        self.joiners.drain_with(|done| *done = true, &mut wakers);
+        Some(Some(wakers))
     }
 }
