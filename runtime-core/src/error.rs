@@ -105,6 +105,29 @@ pub(crate) const JOIN_HANDLE_POLLED_AFTER_COMPLETION: &str =
 pub(crate) const GROUP_JOIN_POLLED_AFTER_COMPLETION: &str =
     "`TaskGroup::join` polled after it returned `Ready`: await it only once";
 
+// sync::queue
+
+/// `QueueFull`'s message (`put_nowait` on a full queue).
+pub(crate) const QUEUE_FULL: &str =
+    "the queue is full: await `put` to wait for room, or create the queue with a larger maxsize";
+
+/// `QueueEmpty`'s message (`get_nowait` on an empty queue).
+pub(crate) const QUEUE_EMPTY: &str = "the queue is empty: await `get` to wait for an item";
+
+/// `QueueShutDown`'s message.
+pub(crate) const QUEUE_SHUT_DOWN: &str = "the queue was shut down: `put` fails from then on and `get` fails once the items left are taken, so stop producing and consuming";
+
+/// `task_done` called more times than items were put (asyncio's `ValueError`).
+pub(crate) const QUEUE_TASK_DONE_TOO_MANY: &str = "`task_done` called more times than items were put in the queue: call it once for each item taken with `get`, after processing it";
+
+/// A queue's `put` future polled after it completed.
+pub(crate) const QUEUE_PUT_POLLED_AFTER_COMPLETION: &str =
+    "a queue's `put` future was polled after it returned `Ready`: await it only once";
+
+/// A queue's `get` future polled after it completed.
+pub(crate) const QUEUE_GET_POLLED_AFTER_COMPLETION: &str =
+    "a queue's `get` future was polled after it returned `Ready`: await it only once, and call `get()` again for the next item";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};

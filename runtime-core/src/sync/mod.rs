@@ -38,5 +38,8 @@
 #[allow(dead_code)] // until the primitives land on it
 pub(crate) mod wait_list;
 
+pub mod queue;
+pub use queue::{LifoQueue, PriorityQueue, Queue};
+
 #[cfg(all(test, runtime_loom))]
 mod tests;
