@@ -105,6 +105,10 @@ pub(crate) const JOIN_HANDLE_POLLED_AFTER_COMPLETION: &str =
 pub(crate) const GROUP_JOIN_POLLED_AFTER_COMPLETION: &str =
     "`TaskGroup::join` polled after it returned `Ready`: await it only once";
 
+// sync::mpsc
+/// `mpsc::channel(0)`.
+pub(crate) const MPSC_ZERO_CAPACITY: &str = "mpsc::channel capacity must be at least 1: pass a positive bound, or use `mpsc::unbounded_channel()` for no bound";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};
