@@ -211,3 +211,31 @@ fn handles_are_send_and_sync() {
     assert_send_sync::<oneshot::Receiver<Vec<u8>>>();
     assert_send_sync::<RecvError>();
 }
+
+/// Real threads race `send` against the receiver's drop and against its wait, many times:
+/// every value is dropped exactly once and every waiting receiver gets its value.
+#[test]
+fn send_races_receiver_drop_and_wait_on_real_threads() {
+    struct Counted(Arc<AtomicUsize>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, SeqCst);
+        }
+    }
+    const ROUNDS: usize = 2_000;
+    let drops = Arc::new(AtomicUsize::new(0));
+    for _ in 0..ROUNDS {
+        let (tx, rx) = oneshot::channel();
+        let value = Counted(drops.clone());
+        let th = std::thread::spawn(move || drop(tx.send(value)));
+        drop(rx);
+        th.join().unwrap();
+    }
+    assert_eq!(drops.load(SeqCst), ROUNDS);
+    for i in 0..ROUNDS {
+        let (tx, rx) = oneshot::channel();
+        let th = std::thread::spawn(move || tx.send(i).unwrap());
+        assert_eq!(rx.blocking_recv(), Ok(i));
+        th.join().unwrap();
+    }
+}

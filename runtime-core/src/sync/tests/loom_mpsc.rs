@@ -76,3 +76,26 @@ fn loom_mpsc_cancelled_send_vs_release() {
         assert_eq!(tx.capacity(), 0);
     });
 }
+
+/// Two senders wait on a full channel; the first gives up while the receiver frees a
+/// slot: the second still gets in (the slot handed to the first is passed on).
+#[test]
+fn loom_mpsc_cancelled_send_passes_slot_to_next_waiter() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel(1);
+        tx.try_send(0).unwrap();
+        let (tx_a, tx_b) = (tx.clone(), tx);
+        let a = thread::spawn(move || {
+            let mut waiting = pin!(tx_a.send(1));
+            let _ = poll_once(&mut waiting);
+        });
+        let b = thread::spawn(move || block_on(tx_b.send(2)).unwrap());
+        loop {
+            if block_on(rx.recv()) == Some(2) {
+                break;
+            }
+        }
+        a.join().unwrap();
+        b.join().unwrap();
+    });
+}

@@ -92,3 +92,17 @@ fn loom_oneshot_close_vs_send() {
         assert_eq!(rx.try_recv().is_ok(), sent);
     });
 }
+
+/// Both handles dropped at once, with nothing sent: the allocation is freed exactly once
+/// (loom reports a double access of the freed cells) and nobody wakes a freed waker.
+#[test]
+fn loom_oneshot_sender_drop_vs_receiver_drop_while_waiting() {
+    model(|| {
+        let (mut tx, mut rx) = oneshot::channel::<u8>();
+        assert!(poll_once(&mut rx).is_pending());
+        assert!(poll_once(&mut Box::pin(tx.closed())).is_pending());
+        let th = thread::spawn(move || drop(tx));
+        drop(rx);
+        th.join().unwrap();
+    });
+}

@@ -22,7 +22,7 @@
 //!
 //! # Invariants
 //!
-//! Every state change is a method of [`State`]; the bits are:
+//! Every state change is a method of `State` (`state.rs`); the bits are:
 //! `RX_TASK_SET` (the receiver's waker cell holds a waker the sender may read),
 //! `TX_TASK_SET` (the same for the sender's waker cell, read by the receiver),
 //! `COMPLETE` (the sender is done: it sent a value or was dropped),
@@ -52,7 +52,6 @@
 //!    wakes, then sets the bit in a second step (rule 1): the allocation cannot be freed
 //!    under the waker it reads.
 use crate::loom::cell::UnsafeCell;
-use crate::loom::sync::atomic::{AtomicUsize, Ordering};
 use crate::task::coop;
 use std::fmt;
 use std::future::Future;
@@ -75,7 +74,7 @@ use std::task::{Context, Poll, Waker};
 /// ```
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
     let inner = Box::new(Inner {
-        state: State(AtomicUsize::new(0)),
+        state: State::new(),
         value: UnsafeCell::new(None),
         rx_waker: UnsafeCell::new(None),
         tx_waker: UnsafeCell::new(None),
@@ -97,177 +96,19 @@ pub struct Receiver<T> {
     inner: NonNull<Inner<T>>,
 }
 
-/// The error of awaiting a [`Receiver`] whose [`Sender`] was dropped without sending (or
-/// after [`Receiver::close`] with nothing sent).
-///
-/// ```
-/// use runtime::sync::oneshot;
-///
-/// runtime::run(async {
-///     let (tx, rx) = oneshot::channel::<u8>();
-///     drop(tx);
-///     assert_eq!(rx.await, Err(oneshot::error::RecvError(())));
-/// });
-/// ```
-pub mod error {
-    use std::fmt;
-
-    /// The sender was dropped without sending a value.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct RecvError(pub ());
-
-    impl fmt::Display for RecvError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(
-                "the oneshot sender was dropped without sending a value: keep the Sender \
-                 alive until it sends, or handle the missing value",
-            )
-        }
-    }
-
-    impl std::error::Error for RecvError {}
-
-    /// Why [`Receiver::try_recv`](super::Receiver::try_recv) returned no value.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum TryRecvError {
-        /// No value yet; the sender may still send one.
-        Empty,
-        /// No value will come: the sender was dropped, the value was already taken, or
-        /// the receiver was closed before a value was sent.
-        Closed,
-    }
-
-    impl fmt::Display for TryRecvError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(match self {
-                TryRecvError::Empty => {
-                    "no value has been sent yet: try again later, or `.await` the receiver"
-                }
-                TryRecvError::Closed => {
-                    "the channel is closed: the sender was dropped, the value was already \
-                     taken, or the receiver was closed before a value arrived"
-                }
-            })
-        }
-    }
-
-    impl std::error::Error for TryRecvError {}
-}
+pub mod error;
+mod state;
 
 use error::{RecvError, TryRecvError};
-
-const RX_TASK_SET: usize = 1;
-const TX_TASK_SET: usize = 2;
-const COMPLETE: usize = 4;
-const CLOSED: usize = 8;
-const TX_DROPPED: usize = 16;
-const RX_DROPPED: usize = 32;
+use state::{
+    Complete, Last, State, CLOSED, COMPLETE, RX_DROPPED, RX_TASK_SET, TX_DROPPED, TX_TASK_SET,
+};
 
 struct Inner<T> {
     state: State,
     value: UnsafeCell<Option<T>>,
     rx_waker: UnsafeCell<Option<Waker>>,
     tx_waker: UnsafeCell<Option<Waker>>,
-}
-
-/// The state word; every transition is one of its methods (see the module's rules).
-struct State(AtomicUsize);
-
-/// What a handle's final transition asks of it.
-#[must_use]
-enum Last {
-    /// Done; the other handle frees the allocation.
-    Leave,
-    /// The other handle is gone: free the allocation (rule 1).
-    Free,
-    /// Wake the other side's waker, then call [`State::set_dropped`] (rule 5).
-    WakeThenDrop,
-}
-
-/// The outcome of [`State::complete`].
-#[must_use]
-enum Complete {
-    /// The value is the receiver's now.
-    Sent(Last),
-    /// The receiver closed first: the value is still the sender's.
-    Closed,
-}
-
-impl State {
-    fn load(&self) -> usize {
-        self.0.load(Ordering::Acquire)
-    }
-
-    /// The sender's final transition: sets `COMPLETE` (and `TX_DROPPED` unless it must
-    /// wake the receiver first). With `refuse_if_closed` (a send), a closed receiver stops
-    /// it before anything is set.
-    fn complete(&self, refuse_if_closed: bool) -> Complete {
-        let mut cur = self.load();
-        loop {
-            if cur & RX_DROPPED != 0 && !refuse_if_closed {
-                return Complete::Sent(Last::Free);
-            }
-            if cur & CLOSED != 0 && refuse_if_closed {
-                return Complete::Closed;
-            }
-            let wake = cur & (RX_TASK_SET | CLOSED) == RX_TASK_SET;
-            let new = cur | COMPLETE | if wake { 0 } else { TX_DROPPED };
-            match self
-                .0
-                .compare_exchange(cur, new, Ordering::AcqRel, Ordering::Acquire)
-            {
-                Ok(_) if wake => return Complete::Sent(Last::WakeThenDrop),
-                Ok(_) => return Complete::Sent(Last::Leave),
-                Err(actual) => cur = actual,
-            }
-        }
-    }
-
-    /// The receiver's close: sets `CLOSED`, and with `drop` also `RX_DROPPED` unless it
-    /// must wake the sender first. Without `drop`, `WakeThenDrop` means only "wake".
-    fn close(&self, drop: bool) -> Last {
-        let mut cur = self.load();
-        loop {
-            if cur & TX_DROPPED != 0 && drop {
-                return Last::Free;
-            }
-            let wake = cur & (TX_TASK_SET | COMPLETE | CLOSED) == TX_TASK_SET;
-            let new = cur | CLOSED | if wake || !drop { 0 } else { RX_DROPPED };
-            if new == cur {
-                return Last::Leave;
-            }
-            match self
-                .0
-                .compare_exchange(cur, new, Ordering::AcqRel, Ordering::Acquire)
-            {
-                Ok(_) if wake => return Last::WakeThenDrop,
-                Ok(_) => return Last::Leave,
-                Err(actual) => cur = actual,
-            }
-        }
-    }
-
-    /// A handle's last step after waking the other side (rule 5): sets its dropped bit;
-    /// `true` when the other's was set already, so the caller frees.
-    fn set_dropped(&self, bit: usize) -> bool {
-        let other = if bit == TX_DROPPED {
-            RX_DROPPED
-        } else {
-            TX_DROPPED
-        };
-        self.0.fetch_or(bit, Ordering::AcqRel) & other != 0
-    }
-
-    /// Clears a `*_TASK_SET` bit before its owner rewrites the cell; returns the state
-    /// before.
-    fn unset_task(&self, bit: usize) -> usize {
-        self.0.fetch_and(!bit, Ordering::AcqRel)
-    }
-
-    /// Publishes a freshly written waker cell; returns the state before.
-    fn set_task(&self, bit: usize) -> usize {
-        self.0.fetch_or(bit, Ordering::AcqRel)
-    }
 }
 
 impl<T> Inner<T> {
