@@ -348,3 +348,26 @@ fn handles_are_send_and_sync() {
     let (tx, _rx) = mpsc::channel::<u8>(1);
     assert_send(&tx.send(1));
 }
+
+#[test]
+fn reserve_holds_a_slot_and_a_dropped_permit_gives_it_back() {
+    both_flavors(|rt| {
+        rt.block_on(async {
+            let (tx, mut rx) = mpsc::channel(1);
+            let permit = tx.reserve().await.unwrap();
+            assert_eq!(tx.capacity(), 0);
+            let mut waiting = Box::pin(tx.reserve());
+            assert!(poll_once(waiting.as_mut()).is_pending());
+            drop(permit); // the slot goes to the waiting reserve
+            let Poll::Ready(Ok(permit)) = poll_once(waiting.as_mut()) else {
+                panic!("the waiting reserve got the slot");
+            };
+            permit.send(1);
+            drop(waiting);
+            assert_eq!(rx.recv().await, Some(1));
+            assert_eq!(tx.capacity(), 1);
+            rx.close();
+            assert!(tx.reserve().await.is_err());
+        })
+    });
+}

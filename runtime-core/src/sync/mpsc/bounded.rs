@@ -43,9 +43,36 @@ impl<T> Sender<T> {
     /// });
     /// ```
     pub async fn send(&self, value: T) -> Result<(), SendError<T>> {
-        Send {
+        SendFut {
             chan: &self.chan,
             value: Some(value),
+            node: Node::new(Slot::Waiting),
+        }
+        .await
+    }
+
+    /// Waits for a free slot and holds it: the [`Permit`] sends without waiting (or gives
+    /// the slot back when dropped). `Err` when the receiver was closed or dropped.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: dropping the future before it completes holds no slot; a slot it was
+    /// already handed goes to the next waiting sender.
+    ///
+    /// ```
+    /// use runtime::sync::mpsc;
+    ///
+    /// runtime::run(async {
+    ///     let (tx, mut rx) = mpsc::channel(1);
+    ///     let permit = tx.reserve().await.unwrap();
+    ///     assert!(tx.try_send(0).is_err()); // the slot is held
+    ///     permit.send(1);
+    ///     assert_eq!(rx.recv().await, Some(1));
+    /// });
+    /// ```
+    pub async fn reserve(&self) -> Result<Permit<'_, T>, SendError<()>> {
+        Reserve {
+            chan: &self.chan,
             node: Node::new(Slot::Waiting),
         }
         .await
@@ -180,14 +207,14 @@ impl<T> fmt::Debug for Sender<T> {
 
 pin_project_lite::pin_project! {
     /// A waiting `Sender::send`.
-    struct Send<'a, T> {
+    struct SendFut<'a, T> {
         chan: &'a Chan<T>,
         value: Option<T>,
         #[pin]
         node: Node<Slot>,
     }
 
-    impl<T> PinnedDrop for Send<'_, T> {
+    impl<T> PinnedDrop for SendFut<'_, T> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if this.node.was_enqueued() {
@@ -197,32 +224,123 @@ pin_project_lite::pin_project! {
     }
 }
 
-impl<T> Future for Send<'_, T> {
+fn take<T>(value: &mut Option<T>) -> T {
+    value.take().expect("a send polled after it completed")
+}
+
+impl<T> Future for SendFut<'_, T> {
     type Output = Result<(), SendError<T>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let coop = std::task::ready!(crate::task::coop::poll_proceed(cx));
         let this = self.project();
-        if !this.node.was_enqueued() {
+        let out = if !this.node.was_enqueued() {
             match this.chan.try_acquire() {
-                TryAcquire::Acquired => {
-                    coop.made_progress();
-                    let value = this.value.take().expect("a send polled after it completed");
-                    return Poll::Ready(this.chan.push(value));
-                }
-                TryAcquire::Closed => {
-                    coop.made_progress();
-                    let value = this.value.take().expect("a send polled after it completed");
-                    return Poll::Ready(Err(SendError(value)));
-                }
-                TryAcquire::Full => {}
+                TryAcquire::Acquired => Poll::Ready(this.chan.push(take(this.value))),
+                TryAcquire::Closed => Poll::Ready(Err(SendError(take(this.value)))),
+                TryAcquire::Full => Poll::Pending,
             }
-        }
-        let out = this.chan.poll_send_slow(this.node, this.value, cx);
+        } else {
+            Poll::Pending
+        };
+        let out = match out {
+            Poll::Ready(out) => Poll::Ready(out),
+            Poll::Pending => {
+                let value = &mut *this.value;
+                this.chan
+                    .poll_slot(this.node, cx, |chan, st| chan.push_locked(st, take(value)))
+                    .map(|r| r.unwrap_or_else(|()| Err(SendError(take(this.value)))))
+            }
+        };
         if out.is_ready() {
             coop.made_progress();
         }
         out
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A waiting `Sender::reserve`.
+    struct Reserve<'a, T> {
+        chan: &'a Chan<T>,
+        #[pin]
+        node: Node<Slot>,
+    }
+
+    impl<T> PinnedDrop for Reserve<'_, T> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if this.node.was_enqueued() {
+                this.chan.cancel_send(this.node);
+            }
+        }
+    }
+}
+
+impl<'a, T> Future for Reserve<'a, T> {
+    type Output = Result<Permit<'a, T>, SendError<()>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let coop = std::task::ready!(crate::task::coop::poll_proceed(cx));
+        let this = self.project();
+        let chan: &'a Chan<T> = this.chan;
+        let got = if this.node.was_enqueued() {
+            TryAcquire::Full
+        } else {
+            chan.try_acquire()
+        };
+        let out = match got {
+            TryAcquire::Acquired => Poll::Ready(Ok(())),
+            TryAcquire::Closed => Poll::Ready(Err(())),
+            TryAcquire::Full => chan.poll_slot(this.node, cx, |_, _| ((), None)),
+        };
+        let Poll::Ready(out) = out else {
+            return Poll::Pending;
+        };
+        coop.made_progress();
+        Poll::Ready(match out {
+            Ok(()) => Ok(Permit { chan }),
+            Err(()) => Err(SendError(())),
+        })
+    }
+}
+
+/// A slot of a bounded channel held by [`Sender::reserve`]: [`send`](Self::send) fills
+/// it without waiting; dropping it gives the slot back.
+pub struct Permit<'a, T> {
+    chan: &'a Chan<T>,
+}
+
+impl<T> Permit<'_, T> {
+    /// Sends `value` into the held slot. If the receiver closed meanwhile, the value is
+    /// dropped (the channel accepted the reservation before it closed).
+    ///
+    /// ```
+    /// use runtime::sync::mpsc;
+    ///
+    /// runtime::run(async {
+    ///     let (tx, mut rx) = mpsc::channel(1);
+    ///     tx.reserve().await.unwrap().send("x");
+    ///     assert_eq!(rx.recv().await, Some("x"));
+    /// });
+    /// ```
+    pub fn send(self, value: T) {
+        let chan = self.chan;
+        std::mem::forget(self);
+        // A closed receiver gives the slot back inside `push`; the value drops here.
+        let _ = chan.push(value);
+    }
+}
+
+impl<T> Drop for Permit<'_, T> {
+    fn drop(&mut self) {
+        self.chan.release(1);
+    }
+}
+
+impl<T> fmt::Debug for Permit<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Permit").finish_non_exhaustive()
     }
 }
 

@@ -67,7 +67,7 @@ pub(super) struct Chan<T> {
     state: Mutex<State<T>>,
 }
 
-struct State<T> {
+pub(super) struct State<T> {
     queue: VecDeque<T>,
     /// Registered by the receiver when it found nothing.
     rx_waker: Option<Waker>,
@@ -165,7 +165,9 @@ impl<T> Chan<T> {
         res
     }
 
-    fn push_locked(
+    /// Pushes under the lock (holding a slot when bounded); returns the receiver's
+    /// waker to wake after unlocking.
+    pub(super) fn push_locked(
         &self,
         st: &mut State<T>,
         value: T,
@@ -224,17 +226,19 @@ impl<T> Chan<T> {
         }
     }
 
-    /// One poll of a bounded send whose lock-free attempt found no room.
-    pub(super) fn poll_send_slow(
+    /// One poll of a bounded send or reserve whose lock-free attempt found no room:
+    /// `Ok` with what `with_slot` made of the slot it got (under the lock; the waker it
+    /// returns is woken after), `Err(())` when the receiver closed.
+    pub(super) fn poll_slot<R>(
         &self,
         mut node: Pin<&mut Node<Slot>>,
-        value: &mut Option<T>,
         cx: &mut Context<'_>,
-    ) -> Poll<Result<(), SendError<T>>> {
+        with_slot: impl FnOnce(&Self, &mut State<T>) -> (R, Option<Waker>),
+    ) -> Poll<Result<R, ()>> {
         let mut st = self.state.lock();
         match std::mem::take(st.senders.data(node.as_mut())) {
-            Slot::Permit => return self.finish_locked(st, value),
-            Slot::Closed => return Poll::Ready(Err(SendError(take(value)))),
+            Slot::Permit => return Poll::Ready(Ok(self.finish_locked(st, with_slot))),
+            Slot::Closed => return Poll::Ready(Err(())),
             Slot::Waiting => {}
         }
         if st.senders.is_queued(node.as_mut()) {
@@ -245,7 +249,7 @@ impl<T> Chan<T> {
         let mut cur = self.cap.load(Ordering::Acquire);
         loop {
             if cur & CLOSED != 0 {
-                return Poll::Ready(Err(SendError(take(value))));
+                return Poll::Ready(Err(()));
             }
             let (new, got) = if cur >= ONE && st.senders.is_empty() {
                 (cur - ONE, true)
@@ -256,7 +260,7 @@ impl<T> Chan<T> {
                 .cap
                 .compare_exchange(cur, new, Ordering::AcqRel, Ordering::Acquire)
             {
-                Ok(_) if got => return self.finish_locked(st, value),
+                Ok(_) if got => return Poll::Ready(Ok(self.finish_locked(st, with_slot))),
                 Ok(_) => break,
                 Err(actual) => cur = actual,
             }
@@ -265,17 +269,17 @@ impl<T> Chan<T> {
         Poll::Pending
     }
 
-    fn finish_locked(
+    fn finish_locked<R>(
         &self,
         mut st: crate::loom::sync::MutexGuard<'_, State<T>>,
-        value: &mut Option<T>,
-    ) -> Poll<Result<(), SendError<T>>> {
-        let (res, waker) = self.push_locked(&mut st, take(value));
+        with_slot: impl FnOnce(&Self, &mut State<T>) -> (R, Option<Waker>),
+    ) -> R {
+        let (out, waker) = with_slot(self, &mut st);
         drop(st);
         if let Some(w) = waker {
             w.wake();
         }
-        Poll::Ready(res)
+        out
     }
 
     /// A waiting send's drop: leaves the line and passes on a slot it was handed (rule 3
@@ -335,12 +339,6 @@ impl<T> Chan<T> {
         wakers.wake_all();
         buffer
     }
-}
-
-fn take<T>(value: &mut Option<T>) -> T {
-    value
-        .take()
-        .expect("a send future polled after it completed")
 }
 
 /// The receiver's side: the channel and its local batch.

@@ -30,7 +30,7 @@ mod chan;
 pub mod error;
 mod unbounded;
 
-pub use bounded::{Receiver, Sender};
+pub use bounded::{Permit, Receiver, Sender};
 pub use unbounded::{UnboundedReceiver, UnboundedSender};
 
 use crate::loom::sync::Arc;
