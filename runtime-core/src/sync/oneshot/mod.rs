@@ -90,7 +90,25 @@ pub struct Sender<T> {
 }
 
 /// Awaits the value of a [`channel`]: `rx.await` is `Ok(value)`, or `Err(RecvError)` when
-/// the sender was dropped without sending.
+/// the sender was dropped without sending. Polled again after it returned the value, it
+/// returns `Err(RecvError)`.
+///
+/// # Cancel safety
+///
+/// Awaiting `&mut rx` is cancel-safe: the value is taken only when the await completes,
+/// so a dropped await (a lost `select` branch) leaves it for the next one.
+///
+/// ```
+/// use runtime::sync::oneshot;
+///
+/// runtime::run(async {
+///     let (tx, mut rx) = oneshot::channel();
+///     let gave_up = runtime::timeout(std::time::Duration::from_millis(1), &mut rx).await;
+///     assert!(gave_up.is_err());
+///     tx.send(1).unwrap();
+///     assert_eq!(rx.await, Ok(1));
+/// });
+/// ```
 #[must_use = "a Receiver does nothing unless `.await`ed or polled; dropping it closes the channel"]
 pub struct Receiver<T> {
     inner: NonNull<Inner<T>>,
