@@ -127,6 +127,9 @@ pub(crate) const QUEUE_PUT_POLLED_AFTER_COMPLETION: &str =
 /// A queue's `get` future polled after it completed.
 pub(crate) const QUEUE_GET_POLLED_AFTER_COMPLETION: &str =
     "a queue's `get` future was polled after it returned `Ready`: await it only once, and call `get()` again for the next item";
+// sync::mpsc
+/// `mpsc::channel(0)`.
+pub(crate) const MPSC_ZERO_CAPACITY: &str = "mpsc::channel capacity must be at least 1: pass a positive bound, or use `mpsc::unbounded_channel()` for no bound";
 
 #[cfg(test)]
 mod tests {

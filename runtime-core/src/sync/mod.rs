@@ -34,7 +34,10 @@
 //! 4. **Budget.** Every wait that completes spends one unit of the cooperative budget
 //!    (`task::coop`), so a task looping on an always-ready primitive still yields.
 //!
-//! All `unsafe` of this module is in `wait_list.rs`, with its own rules at its top.
+//! All `unsafe` of this module is in `wait_list.rs` and in `oneshot.rs` (a state word and
+//! value cell, the known-fast shape for the hottest path), each with its rules at its top.
+pub mod mpsc;
+pub mod oneshot;
 #[allow(dead_code)] // until the primitives land on it
 pub(crate) mod wait_list;
 

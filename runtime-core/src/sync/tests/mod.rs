@@ -1,4 +1,6 @@
 //! Loom models of the wait list and the primitives, and the scaffolding they share.
+mod loom_mpsc;
+mod loom_oneshot;
 mod loom_queue;
 mod loom_wait_list;
 
