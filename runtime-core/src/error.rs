@@ -105,6 +105,15 @@ pub(crate) const JOIN_HANDLE_POLLED_AFTER_COMPLETION: &str =
 pub(crate) const GROUP_JOIN_POLLED_AFTER_COMPLETION: &str =
     "`TaskGroup::join` polled after it returned `Ready`: await it only once";
 
+// sync::locks (Semaphore, Mutex, RwLock, Condition)
+
+/// More than `Semaphore::MAX_PERMITS` permits requested or held.
+pub(crate) const SEMAPHORE_TOO_MANY_PERMITS: &str =
+    "a semaphore cannot hold more than `Semaphore::MAX_PERMITS` permits: ask for fewer";
+
+/// `add_permits` on a bounded semaphore beyond its initial count (asyncio's ValueError).
+pub(crate) const SEMAPHORE_RELEASED_MORE: &str = "released more than acquired: a bounded semaphore cannot hold more permits than it was created with; release only permits you acquired (or use `Semaphore::new` for an unbounded count)";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};

@@ -38,5 +38,13 @@
 #[allow(dead_code)] // until the primitives land on it
 pub(crate) mod wait_list;
 
+mod batch_semaphore;
+pub mod semaphore;
+pub use semaphore::{
+    AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
+};
+mod mutex;
+pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+
 #[cfg(all(test, runtime_loom))]
 mod tests;
