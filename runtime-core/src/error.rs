@@ -114,6 +114,10 @@ pub(crate) const SEMAPHORE_TOO_MANY_PERMITS: &str =
 /// `add_permits` on a bounded semaphore beyond its initial count (asyncio's ValueError).
 pub(crate) const SEMAPHORE_RELEASED_MORE: &str = "released more than acquired: a bounded semaphore cannot hold more permits than it was created with; release only permits you acquired (or use `Semaphore::new` for an unbounded count)";
 
+/// `RwLock::with_max_readers` with 0 or too many readers.
+pub(crate) const RWLOCK_MAX_READERS: &str =
+    "an RwLock's max_readers must be between 1 and `u32::MAX >> 3`: pass a number in that range";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};

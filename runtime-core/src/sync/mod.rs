@@ -45,6 +45,10 @@ pub use semaphore::{
 };
 mod mutex;
 pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+mod rwlock;
+pub use rwlock::{
+    OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
 
 #[cfg(all(test, runtime_loom))]
 mod tests;
