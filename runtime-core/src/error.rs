@@ -118,6 +118,9 @@ pub(crate) const SEMAPHORE_RELEASED_MORE: &str = "released more than acquired: a
 pub(crate) const RWLOCK_MAX_READERS: &str =
     "an RwLock's max_readers must be between 1 and `u32::MAX >> 3`: pass a number in that range";
 
+/// `Condition::wait` with the guard of another mutex.
+pub(crate) const CONDITION_FOREIGN_GUARD: &str = "`Condition::wait` was given the guard of another mutex: pass the guard this condition's `lock()` returned";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};

@@ -49,6 +49,8 @@ mod rwlock;
 pub use rwlock::{
     OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
 };
+mod condition;
+pub use condition::Condition;
 
 #[cfg(all(test, runtime_loom))]
 mod tests;
