@@ -34,8 +34,9 @@
 //! 4. **Budget.** Every wait that completes spends one unit of the cooperative budget
 //!    (`task::coop`), so a task looping on an always-ready primitive still yields.
 //!
-//! All `unsafe` of this module is in `wait_list.rs`, with its own rules at its top.
-#[allow(dead_code)] // until the primitives land on it
+//! All `unsafe` of this module is in `wait_list.rs`, with its own rules at its top, except
+//! the data cells of `Mutex` and `RwLock` (a guard derefs its lock's `UnsafeCell`), each
+//! under one rule stated in its module's docs.
 pub(crate) mod wait_list;
 
 mod batch_semaphore;
