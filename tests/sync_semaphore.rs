@@ -354,3 +354,41 @@ fn types_are_send_and_sync_like_tokio() {
     send(&sem.acquire());
     send(&Arc::new(Semaphore::new(1)).acquire_owned());
 }
+
+/// Tasks ask for random batches and give up on a third of them after one poll (queued,
+/// maybe partly served, maybe woken and never polled again): no permit leaks or doubles.
+#[test]
+fn cancelled_waiters_under_contention_leak_no_permits() {
+    multi().block_on(async {
+        let sem = Arc::new(Semaphore::new(5));
+        let inside = Arc::new(AtomicUsize::new(0));
+        let mut hs = Vec::new();
+        for i in 0..4u32 {
+            let (sem, inside) = (sem.clone(), inside.clone());
+            hs.push(runtime::spawn(async move {
+                let mut seed = i + 1;
+                for _ in 0..400 {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    let n = 1 + (seed >> 16) % 5;
+                    if (seed >> 8) % 3 == 0 {
+                        let mut acq = Box::pin(sem.acquire_many(n));
+                        let first = std::future::poll_fn(|cx| Poll::Ready(acq.as_mut().poll(cx)));
+                        drop(first.await);
+                        runtime::yield_now().await;
+                        drop(acq);
+                    } else {
+                        let _p = sem.acquire_many(n).await.unwrap();
+                        let now = inside.fetch_add(n as usize, SeqCst) + n as usize;
+                        assert!(now <= 5, "{now} permits in use");
+                        runtime::yield_now().await;
+                        inside.fetch_sub(n as usize, SeqCst);
+                    }
+                }
+            }));
+        }
+        for h in hs {
+            h.await.unwrap();
+        }
+        assert_eq!(sem.available_permits(), 5);
+    });
+}
