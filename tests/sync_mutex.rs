@@ -245,3 +245,37 @@ fn types_are_send_and_sync_like_tokio() {
     send_val(&m.lock());
     send_val(&Arc::new(Mutex::new(1)).lock_owned());
 }
+
+#[test]
+fn mapped_guards_keep_the_lock_and_a_panicking_map_unlocks() {
+    use runtime::sync::MappedMutexGuard;
+    multi().block_on(async {
+        let m = Arc::new(Mutex::new((0u32, String::new())));
+        let mut s = MutexGuard::map(m.lock().await, |t| &mut t.1);
+        let m2 = m.clone();
+        let other = runtime::spawn(async move { m2.lock().await.0 += 1 });
+        runtime::yield_now().await;
+        s.push('x'); // still exclusive across the await
+        drop(s);
+        other.await.unwrap();
+        assert_eq!(*m.lock().await, (1, "x".to_string()));
+        let g = m.try_lock().unwrap();
+        let g = match MutexGuard::try_map(g, |_| None::<&mut u8>) {
+            Err(g) => g,
+            Ok(_) => panic!("nothing to map to"),
+        };
+        let n = MappedMutexGuard::map(MutexGuard::map(g, |t| t), |t| &mut t.0);
+        assert_eq!(*n, 1);
+        drop(n);
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            MutexGuard::map(m.try_lock().unwrap(), |_: &mut (u32, String)| -> &mut u8 {
+                panic!("expected panic in map")
+            })
+        }));
+        assert!(caught.is_err());
+        assert!(m.try_lock().is_ok(), "the panicking map unlocked");
+    });
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<MappedMutexGuard<'static, u8>>();
+    send_sync::<MappedMutexGuard<'static, str>>();
+}

@@ -14,6 +14,7 @@
 use super::batch_semaphore::BatchSemaphore;
 use crate::loom::cell::UnsafeCell;
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
@@ -61,6 +62,16 @@ pub struct OwnedMutexGuard<T> {
     lock: Arc<Mutex<T>>,
 }
 
+/// A [`MutexGuard`] narrowed to a part of the data by [`MutexGuard::map`]; unlocks when
+/// dropped.
+#[must_use = "dropping the guard unlocks the mutex at once; bind it (`let guard = ...`)"]
+pub struct MappedMutexGuard<'a, T: ?Sized> {
+    s: &'a BatchSemaphore,
+    /// Points into the locked data, borrowed mutably for `'a` under the permit.
+    data: *mut T,
+    marker: PhantomData<&'a mut T>,
+}
+
 /// `try_lock`, `try_read` or `try_write` found the lock held.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TryLockError(pub(super) ());
@@ -75,6 +86,11 @@ unsafe impl<T: Send> Sync for Mutex<T> {}
 unsafe impl<T: Send + Sync> Sync for MutexGuard<'_, T> {}
 // SAFETY: as for `MutexGuard`.
 unsafe impl<T: Send + Sync> Sync for OwnedMutexGuard<T> {}
+// SAFETY: the guard is a `&mut T` into locked data (module docs): sending it sends
+// the `&mut T`, which needs `T: Send`.
+unsafe impl<T: ?Sized + Send> Send for MappedMutexGuard<'_, T> {}
+// SAFETY: `&MappedMutexGuard` gives `&T` only.
+unsafe impl<T: ?Sized + Sync> Sync for MappedMutexGuard<'_, T> {}
 
 impl<T> Mutex<T> {
     /// An unlocked mutex holding `value`.
@@ -268,6 +284,113 @@ impl<'a, T> MutexGuard<'a, T> {
     /// ```
     pub fn mutex(this: &Self) -> &'a Mutex<T> {
         this.lock
+    }
+
+    /// Narrows the guard to a part of the data; the mutex stays locked until the new
+    /// guard drops.
+    ///
+    /// ```
+    /// use runtime::sync::{Mutex, MutexGuard};
+    ///
+    /// runtime::run(async {
+    ///     let m = Mutex::new((1, 2));
+    ///     let mut second = MutexGuard::map(m.lock().await, |pair| &mut pair.1);
+    ///     *second += 1;
+    ///     assert!(m.try_lock().is_err());
+    ///     drop(second);
+    ///     assert_eq!(*m.lock().await, (1, 3));
+    /// });
+    /// ```
+    pub fn map<U: ?Sized>(
+        mut this: Self,
+        f: impl FnOnce(&mut T) -> &mut U,
+    ) -> MappedMutexGuard<'a, U> {
+        let data: *mut U = f(&mut *this);
+        let s = &this.lock.s;
+        std::mem::forget(this);
+        MappedMutexGuard {
+            s,
+            data,
+            marker: PhantomData,
+        }
+    }
+
+    /// [`map`](Self::map) when `f` may find no part: `Err` gives the guard back.
+    ///
+    /// ```
+    /// use runtime::sync::{Mutex, MutexGuard};
+    ///
+    /// let m = Mutex::new(vec![1]);
+    /// let g = MutexGuard::try_map(m.try_lock().unwrap(), |v| v.get_mut(5)).unwrap_err();
+    /// assert!(MutexGuard::try_map(g, |v| v.get_mut(0)).is_ok());
+    /// ```
+    pub fn try_map<U: ?Sized>(
+        mut this: Self,
+        f: impl FnOnce(&mut T) -> Option<&mut U>,
+    ) -> Result<MappedMutexGuard<'a, U>, Self> {
+        let Some(data) = f(&mut *this).map(|d| d as *mut U) else {
+            return Err(this);
+        };
+        let s = &this.lock.s;
+        std::mem::forget(this);
+        Ok(MappedMutexGuard {
+            s,
+            data,
+            marker: PhantomData,
+        })
+    }
+}
+
+impl<'a, T: ?Sized> MappedMutexGuard<'a, T> {
+    /// Narrows the guard further.
+    ///
+    /// ```
+    /// use runtime::sync::{MappedMutexGuard, Mutex, MutexGuard};
+    ///
+    /// let m = Mutex::new(((1, 2), 3));
+    /// let inner = MutexGuard::map(m.try_lock().unwrap(), |t| &mut t.0);
+    /// assert_eq!(*MappedMutexGuard::map(inner, |p| &mut p.1), 2);
+    /// ```
+    pub fn map<U: ?Sized>(
+        mut this: Self,
+        f: impl FnOnce(&mut T) -> &mut U,
+    ) -> MappedMutexGuard<'a, U> {
+        let data: *mut U = f(&mut *this);
+        let s = this.s;
+        std::mem::forget(this);
+        MappedMutexGuard {
+            s,
+            data,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<T: ?Sized> Deref for MappedMutexGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: `data` came from this guard's `&mut T` into the locked data, and the
+        // guard still holds the permit (module docs).
+        unsafe { &*self.data }
+    }
+}
+
+impl<T: ?Sized> DerefMut for MappedMutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`; `&mut self` is the one way to it.
+        unsafe { &mut *self.data }
+    }
+}
+
+impl<T: ?Sized> Drop for MappedMutexGuard<'_, T> {
+    fn drop(&mut self) {
+        self.s.release(1);
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for MappedMutexGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
     }
 }
 
