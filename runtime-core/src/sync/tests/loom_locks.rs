@@ -43,6 +43,32 @@ fn loom_semaphore_fast_path_vs_waiter() {
     });
 }
 
+/// Three-way: a batch acquire that must wait (and may be served partly), a one-permit
+/// acquire/release on the fast path, and a release adding the second permit. Every
+/// permit ends back in the count and nobody sleeps forever.
+#[test]
+fn loom_semaphore_batch_vs_fast_path_vs_release() {
+    model(|| {
+        let sem = Arc::new(BatchSemaphore::new(1));
+        let fast = {
+            let sem = sem.clone();
+            thread::spawn(move || {
+                block_on(sem.acquire(1)).unwrap();
+                sem.release(1);
+            })
+        };
+        let adder = {
+            let sem = sem.clone();
+            thread::spawn(move || sem.release(1))
+        };
+        block_on(sem.acquire(2)).unwrap();
+        sem.release(2);
+        fast.join().unwrap();
+        adder.join().unwrap();
+        assert_eq!(sem.available_permits(), 2);
+    });
+}
+
 /// Rule 5: an acquire racing `close` fails (it never sleeps forever), and the permit it
 /// had set aside comes back.
 #[test]
