@@ -40,7 +40,7 @@
 pub(crate) mod wait_list;
 
 mod batch_semaphore;
-pub mod semaphore;
+mod semaphore;
 pub use semaphore::{
     AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
 };
