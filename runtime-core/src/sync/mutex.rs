@@ -20,13 +20,6 @@ use std::sync::Arc;
 
 /// An async mutual-exclusion lock holding a `T` (asyncio's `Lock`, with the data inside).
 ///
-/// A guard is `Sync` only when `T` is, as in tokio:
-///
-/// ```compile_fail
-/// fn is_sync<T: Sync>() {}
-/// is_sync::<runtime::sync::MutexGuard<'static, std::cell::Cell<u8>>>();
-/// ```
-///
 /// Tasks waiting in [`lock`](Mutex::lock) get the lock in the order they asked for it
 /// (FIFO): an unlock hands the lock straight to the first waiter. Hold a guard across
 /// `.await` freely; for data never held across an `.await`, a blocking mutex is cheaper.
@@ -44,6 +37,13 @@ use std::sync::Arc;
 ///     } // released here
 ///     assert_eq!(*lock.lock().await, 1);
 /// });
+/// ```
+///
+/// `Mutex<T>` is `Sync` when `T: Send`; a guard is `Sync` only when `T` is, as in tokio:
+///
+/// ```compile_fail
+/// fn is_sync<T: Sync>() {}
+/// is_sync::<runtime::sync::MutexGuard<'static, std::cell::Cell<u8>>>();
 /// ```
 pub struct Mutex<T> {
     s: BatchSemaphore,
