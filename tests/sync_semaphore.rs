@@ -392,3 +392,26 @@ fn cancelled_waiters_under_contention_leak_no_permits() {
         assert_eq!(sem.available_permits(), 5);
     });
 }
+
+/// asyncio's `wait_for(sem.acquire(), t)`: a timed-out waiter leaves the line, and the
+/// permit added later goes to the task queued behind it (paused clock).
+#[runtime::test(start_paused = true)]
+async fn a_timed_out_acquire_gives_its_place_to_the_next() {
+    use std::time::Duration;
+    let sem = Arc::new(Semaphore::new(0));
+    let first = runtime::spawn({
+        let sem = sem.clone();
+        async move { runtime::timeout(Duration::from_secs(1), sem.acquire_owned()).await }
+    });
+    runtime::yield_now().await;
+    let second = runtime::spawn({
+        let sem = sem.clone();
+        async move { sem.acquire_owned().await.unwrap().num_permits() }
+    });
+    runtime::yield_now().await;
+    runtime::sleep(Duration::from_secs(2)).await;
+    assert!(first.await.unwrap().is_err(), "the first waiter timed out");
+    sem.add_permits(1);
+    assert_eq!(second.await.unwrap(), 1);
+    assert_eq!(sem.available_permits(), 1);
+}
