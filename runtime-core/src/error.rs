@@ -130,6 +130,21 @@ pub(crate) const QUEUE_GET_POLLED_AFTER_COMPLETION: &str =
 // sync::mpsc
 /// `mpsc::channel(0)`.
 pub(crate) const MPSC_ZERO_CAPACITY: &str = "mpsc::channel capacity must be at least 1: pass a positive bound, or use `mpsc::unbounded_channel()` for no bound";
+// sync::locks (Semaphore, Mutex, RwLock, Condition)
+
+/// More than `Semaphore::MAX_PERMITS` permits requested or held.
+pub(crate) const SEMAPHORE_TOO_MANY_PERMITS: &str =
+    "a semaphore cannot hold more than `Semaphore::MAX_PERMITS` permits: ask for fewer";
+
+/// `add_permits` on a bounded semaphore beyond its initial count (asyncio's ValueError).
+pub(crate) const SEMAPHORE_RELEASED_MORE: &str = "released more than acquired: a bounded semaphore cannot hold more permits than it was created with; release only permits you acquired (or use `Semaphore::new` for an unbounded count)";
+
+/// `RwLock::with_max_readers` with 0 or too many readers.
+pub(crate) const RWLOCK_MAX_READERS: &str =
+    "an RwLock's max_readers must be between 1 and `u32::MAX >> 3`: pass a number in that range";
+
+/// `Condition::wait` with the guard of another mutex.
+pub(crate) const CONDITION_FOREIGN_GUARD: &str = "`Condition::wait` was given the guard of another mutex: pass the guard this condition's `lock()` returned";
 
 #[cfg(test)]
 mod tests {

@@ -34,15 +34,31 @@
 //! 4. **Budget.** Every wait that completes spends one unit of the cooperative budget
 //!    (`task::coop`), so a task looping on an always-ready primitive still yields.
 //!
-//! All `unsafe` of this module is in `wait_list.rs` and in `oneshot.rs` (a state word and
-//! value cell, the known-fast shape for the hottest path), each with its rules at its top.
-pub mod mpsc;
-pub mod oneshot;
-#[allow(dead_code)] // until the primitives land on it
+//! The module's `unsafe` lives in three places, each with its rules at its top:
+//! `wait_list.rs`; `oneshot/` (a state word and value cell, the known-fast shape for the
+//! hottest path); and the data cells of `Mutex` and `RwLock` (a guard derefs its lock's
+//! `UnsafeCell`, under one rule stated in each module's docs).
 pub(crate) mod wait_list;
 
+mod batch_semaphore;
+mod condition;
+mod mutex;
+mod rwlock;
+mod semaphore;
+
+pub mod mpsc;
+pub mod oneshot;
 pub mod queue;
+
+pub use condition::Condition;
+pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
 pub use queue::{LifoQueue, PriorityQueue, Queue};
+pub use rwlock::{
+    OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
+pub use semaphore::{
+    AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
+};
 
 #[cfg(all(test, runtime_loom))]
 mod tests;

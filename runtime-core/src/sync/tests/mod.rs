@@ -1,4 +1,5 @@
 //! Loom models of the wait list and the primitives, and the scaffolding they share.
+mod loom_locks;
 mod loom_mpsc;
 mod loom_oneshot;
 mod loom_queue;
