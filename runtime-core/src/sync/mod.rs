@@ -38,5 +38,8 @@
 #[allow(dead_code)] // until the primitives land on it
 pub(crate) mod wait_list;
 
+mod notify;
+pub use notify::{Notified, Notify};
+
 #[cfg(all(test, runtime_loom))]
 mod tests;

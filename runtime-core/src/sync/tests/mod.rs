@@ -1,4 +1,5 @@
 //! Loom models of the wait list and the primitives, and the scaffolding they share.
+mod loom_notify;
 mod loom_wait_list;
 
 use crate::loom::sync::{Condvar, Mutex};
