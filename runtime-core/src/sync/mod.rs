@@ -40,6 +40,10 @@ pub(crate) mod wait_list;
 
 mod notify;
 pub use notify::{Notified, Notify};
+mod event;
+pub use event::{Event, EventWait};
+mod barrier;
+pub use barrier::{Barrier, BarrierWait, BarrierWaitResult};
 
 #[cfg(all(test, runtime_loom))]
 mod tests;

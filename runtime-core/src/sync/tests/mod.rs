@@ -1,4 +1,6 @@
 //! Loom models of the wait list and the primitives, and the scaffolding they share.
+mod loom_barrier;
+mod loom_event;
 mod loom_notify;
 mod loom_wait_list;
 
