@@ -44,6 +44,7 @@ mod event;
 pub use event::{Event, EventWait};
 mod barrier;
 pub use barrier::{Barrier, BarrierWait, BarrierWaitResult};
+pub mod watch;
 
 #[cfg(all(test, runtime_loom))]
 mod tests;

@@ -206,21 +206,21 @@ impl Notify {
     /// waker to call once the lock is released. Called with the lock held.
     fn notify_locked(&self, waiters: &mut WaitList<Slot>) -> Option<Waker> {
         let word = self.state.load(SeqCst);
-        if get_state(word) != WAITING {
-            // Rule 2: the line is empty. Only rule 1's swaps can race us here.
-            let _ = self
-                .state
-                .fetch_update(SeqCst, SeqCst, |w| Some(set_state(w, NOTIFIED)));
-            return None;
+        if get_state(word) == WAITING {
+            // Rule 2: WAITING means the line is not empty, so this pops a waiter.
+            if let Some(waker) = waiters.pop_front_with(|slot| *slot = Slot::One) {
+                if waiters.is_empty() {
+                    // Nobody else changes a WAITING word (rule 2).
+                    self.state.store(set_state(word, EMPTY), SeqCst);
+                }
+                return waker;
+            }
         }
-        let waker = waiters
-            .pop_front_with(|slot| *slot = Slot::One)
-            .expect("WAITING with an empty wait list");
-        if waiters.is_empty() {
-            // Nobody else changes a WAITING word (rule 2).
-            self.state.store(set_state(word, EMPTY), SeqCst);
-        }
-        waker
+        // The line is empty: store the permit. Only rule 1's swaps can race us here.
+        let _ = self
+            .state
+            .fetch_update(SeqCst, SeqCst, |w| Some(set_state(w, NOTIFIED)));
+        None
     }
 
     /// Wakes every task waiting at this call, including those whose [`Notified`] was

@@ -3,6 +3,7 @@ mod loom_barrier;
 mod loom_event;
 mod loom_notify;
 mod loom_wait_list;
+mod loom_watch;
 
 use crate::loom::sync::{Condvar, Mutex};
 use std::future::Future;
