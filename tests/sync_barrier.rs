@@ -170,3 +170,27 @@ async fn a_cancelled_task_is_replaced_by_a_later_one() {
     let s = stays.await.unwrap();
     assert!(r.is_leader() != s.is_leader(), "exactly one leader");
 }
+
+/// The asyncio docs' example: two tasks wait on a barrier of 3, the third arrival (the
+/// main task) releases them.
+#[runtime::test]
+async fn asyncio_docs_example() {
+    let b = Arc::new(Barrier::new(3));
+    let tasks: Vec<_> = (0..2)
+        .map(|_| {
+            let b = b.clone();
+            runtime::spawn(async move { b.wait().await })
+        })
+        .collect();
+    support::yield_until(
+        || format!("{b:?}").contains("arrived: 2"),
+        10,
+        "two waiters",
+    )
+    .await;
+    assert!(b.wait().await.is_leader(), "the third arrival");
+    assert!(format!("{b:?}").contains("arrived: 0"), "{b:?}");
+    for t in tasks {
+        assert!(!t.await.unwrap().is_leader());
+    }
+}

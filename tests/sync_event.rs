@@ -169,3 +169,25 @@ async fn set_and_clear_in_rounds() {
     }
     waiter.await.unwrap();
 }
+
+/// The asyncio docs' example: a waiter task, the main task sets the event after a second.
+#[runtime::test(start_paused = true)]
+async fn asyncio_docs_example() {
+    let event = Arc::new(Event::new());
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let waiter_task = {
+        let (event, log) = (event.clone(), log.clone());
+        runtime::spawn(async move {
+            support::lock(&log).push("waiting for it ...");
+            event.wait().await;
+            support::lock(&log).push("... got it!");
+        })
+    };
+    let start = runtime::time::Instant::now();
+    runtime::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(*support::lock(&log), ["waiting for it ..."]);
+    event.set();
+    waiter_task.await.unwrap();
+    assert_eq!(*support::lock(&log), ["waiting for it ...", "... got it!"]);
+    assert_eq!(start.elapsed(), std::time::Duration::from_secs(1));
+}
