@@ -126,6 +126,15 @@ impl fmt::Debug for Barrier {
 }
 
 /// What [`Barrier::wait`] returns: whether this task was the leader of its round.
+///
+/// ```
+/// use runtime::sync::{Barrier, BarrierWaitResult};
+///
+/// runtime::run(async {
+///     let result: BarrierWaitResult = Barrier::new(1).wait().await;
+///     assert!(result.is_leader());
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BarrierWaitResult(bool);
 
@@ -159,6 +168,16 @@ pin_project_lite::pin_project! {
     /// # Cancel safety
     ///
     /// Cancel-safe: see [`Barrier::wait`].
+    ///
+    /// ```
+    /// use runtime::sync::{Barrier, BarrierWait};
+    ///
+    /// runtime::run(async {
+    ///     let barrier = Barrier::new(1);
+    ///     let wait: BarrierWait<'_> = barrier.wait();
+    ///     assert!(wait.await.is_leader());
+    /// });
+    /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct BarrierWait<'a> {
         barrier: &'a Barrier,

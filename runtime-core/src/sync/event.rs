@@ -180,6 +180,17 @@ pin_project_lite::pin_project! {
     /// # Cancel safety
     ///
     /// Cancel-safe: dropping it only takes it out of the line.
+    ///
+    /// ```
+    /// use runtime::sync::{Event, EventWait};
+    ///
+    /// runtime::run(async {
+    ///     let event = Event::new();
+    ///     let wait: EventWait<'_> = event.wait();
+    ///     event.set();
+    ///     wait.await;
+    /// });
+    /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct EventWait<'a> {
         event: &'a Event,

@@ -299,6 +299,17 @@ pin_project_lite::pin_project! {
     /// Cancel-safe: dropped after a `notify_one` picked it but before it returned
     /// `Ready`, it passes the notification on to the next waiter, or stores it as the
     /// permit.
+    ///
+    /// ```
+    /// use runtime::sync::{Notified, Notify};
+    ///
+    /// runtime::run(async {
+    ///     let notify = Notify::new();
+    ///     let notified: Notified<'_> = notify.notified();
+    ///     notify.notify_one(); // picks nobody yet: stored as the permit
+    ///     notified.await;
+    /// });
+    /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct Notified<'a> {
         notify: &'a Notify,

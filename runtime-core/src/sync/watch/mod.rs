@@ -120,12 +120,33 @@ pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
 /// receivers. Cloneable; the channel closes when the last clone is dropped.
 ///
 /// Sending never blocks on tasks and needs no runtime: call it from any thread.
+///
+/// ```
+/// use runtime::sync::watch;
+///
+/// let (tx, rx) = watch::channel(0);
+/// std::thread::spawn(move || tx.send(1).unwrap()).join().unwrap();
+/// assert_eq!(*rx.borrow(), 1);
+/// ```
 pub struct Sender<T> {
     shared: Arc<Shared<T>>,
 }
 
 /// The receiving half of a [`watch`](self) channel: reads the latest value and waits for
 /// changes. Each clone tracks which version it has seen.
+///
+/// ```
+/// use runtime::sync::watch;
+///
+/// runtime::run(async {
+///     let (tx, mut rx) = watch::channel("starting");
+///     let mut other = rx.clone();
+///     tx.send("running").unwrap();
+///     rx.changed().await.unwrap();
+///     other.changed().await.unwrap(); // each clone sees each change
+///     assert_eq!(*other.borrow(), "running");
+/// });
+/// ```
 pub struct Receiver<T> {
     shared: Arc<Shared<T>>,
     /// The version this receiver has seen (never has `CLOSED` set).
@@ -134,8 +155,15 @@ pub struct Receiver<T> {
 
 /// A read lock on the value of a [`watch`](self) channel, from `borrow`.
 ///
-/// While it lives, the sender cannot store a new value: drop it soon, and never hold it
-/// across an `.await`.
+/// While it lives, the sender cannot store a new value: drop it soon, never hold it
+/// across an `.await`, and don't borrow again while holding it (with a sender waiting to
+/// write, the second borrow would wait for the first: a deadlock).
+///
+/// ```
+/// let (_tx, rx) = runtime::sync::watch::channel(String::from("config"));
+/// let value: runtime::sync::watch::Ref<'_, String> = rx.borrow();
+/// assert_eq!(value.len(), 6);
+/// ```
 pub struct Ref<'a, T> {
     inner: ReadGuard<'a, T>,
     has_changed: bool,
