@@ -335,3 +335,68 @@ async fn notified_awaits_in_a_test_macro_runtime() {
     n.notify_waiters();
     t.await.unwrap();
 }
+
+/// Waiters that keep giving up (each round they enable a `Notified`, yield, and then drop
+/// it unseen half the time, picked by `notify_one` or not) while a foreign thread notifies
+/// one at a time: every notification still reaches some waiter.
+#[test]
+fn no_notification_is_lost_to_waiters_that_give_up() {
+    const ROUNDS: usize = 200;
+    support::rt_multi(4).block_on(async {
+        let n = Arc::new(Notify::new());
+        let consumed = Arc::new(AtomicUsize::new(0));
+        let gave_up = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut tasks = Vec::new();
+        for seed in 1..=4u32 {
+            let (n, consumed, gave_up) = (n.clone(), consumed.clone(), gave_up.clone());
+            let stop = stop.clone();
+            tasks.push(runtime::spawn(async move {
+                let mut rng = seed.wrapping_mul(0x9E37_79B9);
+                while !stop.load(SeqCst) {
+                    // Every waiter leaves the line each round, so the one `notify_one`
+                    // picks is as likely to give up as to look.
+                    let mut notified = pin!(n.notified());
+                    if !notified.as_mut().enable() {
+                        runtime::yield_now().await;
+                        rng ^= rng << 13;
+                        rng ^= rng >> 17;
+                        rng ^= rng << 5;
+                        if rng % 2 == 0 || !notified.as_mut().enable() {
+                            gave_up.fetch_add(1, SeqCst);
+                            continue; // drops `notified`, picked or not
+                        }
+                    }
+                    consumed.fetch_add(1, SeqCst);
+                }
+            }));
+        }
+        let (n2, consumed2) = (n.clone(), consumed.clone());
+        let producer = thread::spawn(move || {
+            for i in 0..ROUNDS {
+                n2.notify_one();
+                support::wait_until(
+                    || consumed2.load(SeqCst) == i + 1,
+                    "the notification to land",
+                );
+            }
+        });
+        support::yield_until_patient(|| producer.is_finished(), "the producer").await;
+        producer.join().unwrap();
+        assert_eq!(consumed.load(SeqCst), ROUNDS, "one wakeup per notification");
+        // Release the waiters still in line.
+        stop.store(true, SeqCst);
+        support::yield_until_patient(
+            || {
+                n.notify_waiters();
+                tasks.iter().all(|t| t.is_finished())
+            },
+            "the waiters to stop",
+        )
+        .await;
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert!(gave_up.load(SeqCst) > 0, "the waiters did give up");
+    });
+}
