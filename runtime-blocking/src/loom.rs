@@ -16,7 +16,8 @@
 //! - `sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU64, AtomicUsize, fence,
 //!   Ordering}`. Outside loom the atomics are newtypes, not re-exports: clippy's
 //!   `disallowed-types` sees through a `use`, so a re-export would flag every user.
-//! - `sync::{Arc, Mutex, MutexGuard, Condvar, RwLock, OnceLock}`, in parking_lot's style:
+//! - `sync::{Arc, Mutex, MutexGuard, Condvar, RwLock, RwLockReadGuard, RwLockWriteGuard,
+//!   OnceLock}`, in parking_lot's style:
 //!   `Mutex::lock` and `RwLock::{read, write}` return the guard directly;
 //!   `Condvar::wait(&mut guard)`; `Condvar::wait_timeout(&mut guard, dur) -> bool`, `true`
 //!   when it timed out; `OnceLock::{get, set}` as std's.
@@ -263,6 +264,10 @@ mod imp {
         #[allow(dead_code)]
         pub(crate) struct RwLock<T>(parking_lot::RwLock<T>);
 
+        /// The guards of [`RwLock`], for types that hold one.
+        #[allow(unused_imports)]
+        pub(crate) use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
+
         #[allow(dead_code)]
         impl<T> RwLock<T> {
             pub(crate) const fn new(value: T) -> Self {
@@ -434,6 +439,10 @@ mod imp {
         #[derive(Debug, Default)]
         #[allow(dead_code)]
         pub(crate) struct RwLock<T>(loom::sync::RwLock<T>);
+
+        /// The guards of [`RwLock`], for types that hold one.
+        #[allow(unused_imports)]
+        pub(crate) use loom::sync::{RwLockReadGuard, RwLockWriteGuard};
 
         #[allow(dead_code)]
         impl<T> RwLock<T> {

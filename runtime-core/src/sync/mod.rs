@@ -40,18 +40,25 @@
 //! `UnsafeCell`, under one rule stated in each module's docs).
 pub(crate) mod wait_list;
 
+mod barrier;
 mod batch_semaphore;
 mod condition;
+mod event;
 mod mutex;
+mod notify;
 mod rwlock;
 mod semaphore;
 
 pub mod mpsc;
 pub mod oneshot;
 pub mod queue;
+pub mod watch;
 
+pub use barrier::{Barrier, BarrierWait, BarrierWaitResult};
 pub use condition::Condition;
+pub use event::{Event, EventWait};
 pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+pub use notify::{Notified, Notify};
 pub use queue::{LifoQueue, PriorityQueue, Queue};
 pub use rwlock::{
     OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,

@@ -1,9 +1,13 @@
 //! Loom models of the wait list and the primitives, and the scaffolding they share.
+mod loom_barrier;
+mod loom_event;
 mod loom_locks;
 mod loom_mpsc;
+mod loom_notify;
 mod loom_oneshot;
 mod loom_queue;
 mod loom_wait_list;
+mod loom_watch;
 
 use crate::loom::sync::{Condvar, Mutex};
 use std::future::Future;
