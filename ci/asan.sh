@@ -14,4 +14,4 @@ export RUSTDOCFLAGS="-Zsanitizer=address"
 export ASAN_OPTIONS="detect_leaks=1"
 export CARGO_TARGET_DIR=target/asan
 cargo +nightly test --target "$target" -p runtime-core --lib --tests
-cargo +nightly test --target "$target" -p runtime --test "task_*" --test "rt_*"
+cargo +nightly test --target "$target" -p runtime --test "task_*" --test "rt_*" --test "sync_*"
