@@ -12,6 +12,9 @@
 //! | `loop.run_in_executor(None, f)` | [`spawn_blocking`]`(f).await` |
 //! | `loop.run_in_executor(pool, f)` | [`run_in_executor`]`(&pool, f).await` with a [`ThreadPool`] |
 //! | `await asyncio.sleep(0)` | [`yield_now`]`().await` |
+//! | `asyncio.Future` | [`sync::oneshot::channel`] |
+//! | `asyncio.Queue` / `PriorityQueue` / `LifoQueue` | [`sync::Queue`], [`sync::PriorityQueue`], [`sync::LifoQueue`]; channels in [`sync::mpsc`] |
+//! | `asyncio.Lock` / `Semaphore` / `Event` / `Condition` / `Barrier` | [`sync::Mutex`], [`sync::Semaphore`], [`sync::Event`], [`sync::Condition`], [`sync::Barrier`]; also [`sync::RwLock`], [`sync::Notify`], [`sync::watch`] |
 //!
 //! ```
 //! let out = runtime::run(async {
