@@ -369,7 +369,7 @@ impl<T> Receiver<T> {
     /// });
     /// ```
     pub async fn recv(&mut self) -> Option<T> {
-        std::future::poll_fn(|cx| self.poll_recv(cx)).await
+        self.rx.recv().await
     }
 
     /// Polls for the next message: `Ready(Some)`, `Ready(None)` when closed and drained,
@@ -399,13 +399,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.rx.try_recv().map_err(|closed| {
-            if closed {
-                TryRecvError::Disconnected
-            } else {
-                TryRecvError::Empty
-            }
-        })
+        self.rx.try_recv()
     }
 
     /// Receives on a plain (non-runtime) thread, blocking it while the channel is empty.
@@ -461,7 +455,7 @@ impl<T> Receiver<T> {
     /// assert!(rx.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.rx.is_empty()
     }
 
     /// Whether the channel is closed (every sender gone or [`close`](Self::close)

@@ -26,7 +26,7 @@
 //!    word while a sender waits, and the lock-free acquire cannot pass a waiter.
 //! 4. A slot is consumed when its message is pushed, or given back (`release`) when the
 //!    push finds the receiver closed or a waiting send that was handed one is dropped.
-use super::error::SendError;
+use super::error::{SendError, TryRecvError};
 use crate::loom::sync::atomic::{AtomicUsize, Ordering};
 use crate::loom::sync::Mutex;
 use crate::sync::wait_list::{Node, WaitList, WakeList};
@@ -385,6 +385,10 @@ impl<T> Rx<T> {
         Err(false)
     }
 
+    pub(super) async fn recv(&mut self) -> Option<T> {
+        std::future::poll_fn(|cx| self.poll_recv(cx)).await
+    }
+
     pub(super) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let coop = std::task::ready!(coop::poll_proceed(cx));
         if self.local.is_empty() {
@@ -401,10 +405,15 @@ impl<T> Rx<T> {
         Poll::Ready(self.pop_local())
     }
 
-    /// `Ok(msg)`, `Err(false)` (empty) or `Err(true)` (empty and closed).
-    pub(super) fn try_recv(&mut self) -> Result<T, bool> {
+    pub(super) fn try_recv(&mut self) -> Result<T, TryRecvError> {
         if self.local.is_empty() {
-            self.refill(None)?;
+            self.refill(None).map_err(|closed| {
+                if closed {
+                    TryRecvError::Disconnected
+                } else {
+                    TryRecvError::Empty
+                }
+            })?;
         }
         Ok(self.pop_local().expect("refilled"))
     }
@@ -423,6 +432,10 @@ impl<T> Rx<T> {
     /// Messages buffered now.
     pub(super) fn len(&self) -> usize {
         self.local.len() + self.chan.state.lock().queue.len()
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

@@ -116,7 +116,7 @@ impl<T> UnboundedReceiver<T> {
     /// });
     /// ```
     pub async fn recv(&mut self) -> Option<T> {
-        std::future::poll_fn(|cx| self.poll_recv(cx)).await
+        self.rx.recv().await
     }
 
     /// Polls for the next message (see [`Receiver::poll_recv`](super::Receiver::poll_recv)).
@@ -143,13 +143,7 @@ impl<T> UnboundedReceiver<T> {
     /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
     /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.rx.try_recv().map_err(|closed| {
-            if closed {
-                TryRecvError::Disconnected
-            } else {
-                TryRecvError::Empty
-            }
-        })
+        self.rx.try_recv()
     }
 
     /// Receives on a plain (non-runtime) thread, blocking it while the channel is empty.
@@ -199,7 +193,7 @@ impl<T> UnboundedReceiver<T> {
     /// assert!(rx.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.rx.is_empty()
     }
 
     /// Whether the channel is closed (every sender gone, or closed); buffered messages
