@@ -1,33 +1,16 @@
 //! `runtime::sync::Condition` (asyncio's Condition): `wait` releases the lock and takes
 //! it back, `notify(n)` wakes the `n` oldest waiters and only current ones, `notify_all`,
 //! `wait_for`, a cancelled notified waiter passes the notification on, both flavors.
+
+mod support;
+
 use runtime::sync::{Condition, Mutex};
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::Poll;
 
-struct Count(AtomicUsize);
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, SeqCst);
-    }
-}
-fn counter() -> (Arc<Count>, Waker) {
-    let c = Arc::new(Count(AtomicUsize::new(0)));
-    (c.clone(), Waker::from(c))
-}
-fn poll<F: Future + ?Sized>(f: Pin<&mut F>, w: &Waker) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(w))
-}
-fn multi() -> runtime::Runtime {
-    runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .unwrap()
-}
+use support::{counting_waker, poll_with, rt_multi};
 
 /// The asyncio docs' usage: `async with cond: await cond.wait()` on one side,
 /// `async with cond: cond.notify_all()` on the other.
@@ -59,29 +42,29 @@ async fn asyncio_example() {
 #[test]
 fn wait_releases_the_lock_and_notify_wakes_the_oldest_n() {
     let cond = Condition::new(0);
-    let wakers: Vec<_> = (0..3).map(|_| counter()).collect();
+    let wakers: Vec<_> = (0..3).map(|_| counting_waker()).collect();
     let mut futs: Vec<_> = wakers
         .iter()
-        .map(|(_, w)| {
+        .map(|(w, _)| {
             let mut f = Box::pin(cond.wait(cond.mutex().try_lock().unwrap()));
-            assert!(poll(f.as_mut(), w).is_pending());
+            assert!(poll_with(&mut f, w).is_pending());
             assert!(cond.mutex().try_lock().is_ok(), "wait released the lock");
             f
         })
         .collect();
     cond.notify(2);
-    let woken: Vec<_> = wakers.iter().map(|(c, _)| c.0.load(SeqCst)).collect();
+    let woken: Vec<_> = wakers.iter().map(|(_, c)| c.count()).collect();
     assert_eq!(woken, [1, 1, 0]);
     for (i, f) in futs.iter_mut().enumerate().take(2) {
-        match poll(f.as_mut(), &wakers[i].1) {
+        match poll_with(f, &wakers[i].0) {
             Poll::Ready(mut g) => *g += 1, // the lock is held again
             Poll::Pending => panic!("waiter {i} was notified and the lock is free"),
         }
     }
-    assert!(poll(futs[2].as_mut(), &wakers[2].1).is_pending());
+    assert!(poll_with(&mut futs[2], &wakers[2].0).is_pending());
     cond.notify_all();
     assert!(matches!(
-        poll(futs[2].as_mut(), &wakers[2].1),
+        poll_with(&mut futs[2], &wakers[2].0),
         Poll::Ready(_)
     ));
     drop(futs);
@@ -93,48 +76,48 @@ fn a_notification_with_nobody_waiting_is_not_kept() {
     let cond = Condition::new(());
     cond.notify(1);
     cond.notify_all();
-    let (woken, w) = counter();
+    let (w, woken) = counting_waker();
     let mut f = Box::pin(cond.wait(cond.mutex().try_lock().unwrap()));
-    assert!(poll(f.as_mut(), &w).is_pending());
-    assert!(poll(f.as_mut(), &w).is_pending());
-    assert_eq!(woken.0.load(SeqCst), 0);
+    assert!(poll_with(&mut f, &w).is_pending());
+    assert!(poll_with(&mut f, &w).is_pending());
+    assert_eq!(woken.count(), 0);
 }
 
 #[test]
 fn a_waiter_cancelled_after_notify_passes_the_notification_on() {
     let cond = Condition::new(());
-    let (a_woken, wa) = counter();
-    let (b_woken, wb) = counter();
+    let (wa, a_woken) = counting_waker();
+    let (wb, b_woken) = counting_waker();
     let mut a = Box::pin(cond.wait(cond.mutex().try_lock().unwrap()));
-    assert!(poll(a.as_mut(), &wa).is_pending());
+    assert!(poll_with(&mut a, &wa).is_pending());
     let mut b = Box::pin(cond.wait(cond.mutex().try_lock().unwrap()));
-    assert!(poll(b.as_mut(), &wb).is_pending());
+    assert!(poll_with(&mut b, &wb).is_pending());
     cond.notify(1);
-    assert_eq!((a_woken.0.load(SeqCst), b_woken.0.load(SeqCst)), (1, 0));
+    assert_eq!((a_woken.count(), b_woken.count()), (1, 0));
     drop(a); // notified, never polled again
-    assert_eq!(b_woken.0.load(SeqCst), 1);
-    assert!(matches!(poll(b.as_mut(), &wb), Poll::Ready(_)));
+    assert_eq!(b_woken.count(), 1);
+    assert!(matches!(poll_with(&mut b, &wb), Poll::Ready(_)));
 }
 
 #[test]
 fn a_waiter_cancelled_while_relocking_passes_the_notification_on() {
     let cond = Condition::new(());
-    let (_, wa) = counter();
-    let (b_woken, wb) = counter();
+    let (wa, _) = counting_waker();
+    let (wb, b_woken) = counting_waker();
     let mut a = Box::pin(cond.wait(cond.mutex().try_lock().unwrap()));
-    assert!(poll(a.as_mut(), &wa).is_pending());
+    assert!(poll_with(&mut a, &wa).is_pending());
     let mut b = Box::pin(cond.wait(cond.mutex().try_lock().unwrap()));
-    assert!(poll(b.as_mut(), &wb).is_pending());
+    assert!(poll_with(&mut b, &wb).is_pending());
     let held = cond.mutex().try_lock().unwrap();
     cond.notify(1);
     assert!(
-        poll(a.as_mut(), &wa).is_pending(),
+        poll_with(&mut a, &wa).is_pending(),
         "notified, waiting for the lock"
     );
     drop(a);
-    assert_eq!(b_woken.0.load(SeqCst), 1);
+    assert_eq!(b_woken.count(), 1);
     drop(held);
-    assert!(matches!(poll(b.as_mut(), &wb), Poll::Ready(_)));
+    assert!(matches!(poll_with(&mut b, &wb), Poll::Ready(_)));
 }
 
 #[test]
@@ -142,9 +125,9 @@ fn a_waiter_cancelled_while_relocking_passes_the_notification_on() {
 fn waiting_with_another_mutexs_guard_panics() {
     let cond = Condition::new(0);
     let other = Mutex::new(0);
-    let (_, w) = counter();
+    let (w, _) = counting_waker();
     let mut f = Box::pin(cond.wait(other.try_lock().unwrap()));
-    let _ = poll(f.as_mut(), &w);
+    let _ = poll_with(&mut f, &w);
 }
 
 /// A work queue: consumers `wait_for` items, the producer pushes and `notify(1)`s.
@@ -189,12 +172,12 @@ async fn work_queue_current_thread() {
 
 #[test]
 fn work_queue_multi_thread() {
-    multi().block_on(producer_consumers(2_000, 4));
+    rt_multi(2).block_on(producer_consumers(2_000, 4));
 }
 
 #[test]
 fn notify_from_a_plain_thread() {
-    multi().block_on(async {
+    rt_multi(2).block_on(async {
         let cond = Arc::new(Condition::new(false));
         let c = cond.clone();
         let t = std::thread::spawn(move || {

@@ -1,32 +1,15 @@
 //! `runtime::sync::Mutex` (asyncio's Lock): the asyncio docs' example, mutual exclusion on
 //! both flavors, FIFO hand-off, cancel-safety between a wake and a poll, `blocking_lock`
 //! from plain threads, owned guards, `try_lock`, `Send`/`Sync`.
+
+mod support;
+
 use runtime::sync::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::Poll;
 
-struct Count(AtomicUsize);
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, SeqCst);
-    }
-}
-fn counter() -> (Arc<Count>, Waker) {
-    let c = Arc::new(Count(AtomicUsize::new(0)));
-    (c.clone(), Waker::from(c))
-}
-fn poll<F: Future + ?Sized>(f: Pin<&mut F>, w: &Waker) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(w))
-}
-fn multi() -> runtime::Runtime {
-    runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .unwrap()
-}
+use support::{counting_waker, poll_with, rt_multi};
 
 #[runtime::test]
 async fn asyncio_lock_example() {
@@ -66,7 +49,7 @@ async fn mutual_exclusion_current_thread() {
 
 #[test]
 fn mutual_exclusion_multi_thread() {
-    multi().block_on(increments(4, 500));
+    rt_multi(2).block_on(increments(4, 500));
 }
 
 #[runtime::test]
@@ -89,30 +72,30 @@ async fn waiters_get_the_lock_in_fifo_order() {
 #[test]
 fn unlock_hands_the_lock_to_the_first_waiter_without_barging() {
     let m = Mutex::new(1);
-    let (_, w) = counter();
+    let (w, _) = counting_waker();
     let g = m.try_lock().unwrap();
     let mut waiter = Box::pin(m.lock());
-    assert!(poll(waiter.as_mut(), &w).is_pending());
+    assert!(poll_with(&mut waiter, &w).is_pending());
     drop(g);
     assert!(m.try_lock().is_err(), "the lock now belongs to the waiter");
-    assert!(matches!(poll(waiter.as_mut(), &w), Poll::Ready(_)));
+    assert!(matches!(poll_with(&mut waiter, &w), Poll::Ready(_)));
 }
 
 #[test]
 fn cancel_between_wake_and_poll_passes_the_lock_on() {
     let m = Mutex::new(0);
-    let (first_woken, w1) = counter();
-    let (second_woken, w2) = counter();
+    let (w1, first_woken) = counting_waker();
+    let (w2, second_woken) = counting_waker();
     let g = m.try_lock().unwrap();
     let mut first = Box::pin(m.lock());
     let mut second = Box::pin(m.lock());
-    assert!(poll(first.as_mut(), &w1).is_pending());
-    assert!(poll(second.as_mut(), &w2).is_pending());
+    assert!(poll_with(&mut first, &w1).is_pending());
+    assert!(poll_with(&mut second, &w2).is_pending());
     drop(g);
-    assert_eq!(first_woken.0.load(SeqCst), 1);
+    assert_eq!(first_woken.count(), 1);
     drop(first);
-    assert_eq!(second_woken.0.load(SeqCst), 1);
-    match poll(second.as_mut(), &w2) {
+    assert_eq!(second_woken.count(), 1);
+    match poll_with(&mut second, &w2) {
         Poll::Ready(mut g) => *g += 1,
         Poll::Pending => panic!("the lock went to the second waiter"),
     }
@@ -133,7 +116,7 @@ fn blocking_lock_from_plain_threads_against_tasks() {
             })
         })
         .collect();
-    multi().block_on(async {
+    rt_multi(2).block_on(async {
         for _ in 0..200 {
             *m.lock().await += 1;
             runtime::yield_now().await;
@@ -159,7 +142,7 @@ fn blocking_lock_on_a_runtime_thread_panics() {
 fn owned_guards_move_into_tasks_on_both_flavors() {
     for rt in [
         runtime::Builder::new_current_thread().build().unwrap(),
-        multi(),
+        rt_multi(2),
     ] {
         rt.block_on(async {
             let m = Arc::new(Mutex::new(String::new()));
@@ -249,7 +232,7 @@ fn types_are_send_and_sync_like_tokio() {
 #[test]
 fn mapped_guards_keep_the_lock_and_a_panicking_map_unlocks() {
     use runtime::sync::MappedMutexGuard;
-    multi().block_on(async {
+    rt_multi(2).block_on(async {
         let m = Arc::new(Mutex::new((0u32, String::new())));
         let mut s = MutexGuard::map(m.lock().await, |t| &mut t.1);
         let m2 = m.clone();

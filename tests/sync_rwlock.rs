@@ -1,34 +1,16 @@
 //! `runtime::sync::RwLock`: shared readers, exclusive writers, fairness (a queued writer
 //! holds back later readers and collects permits as readers leave), cancel-safety,
 //! `downgrade`, `blocking_*` from plain threads, owned guards, both flavors.
+
+mod support;
+
 use runtime::sync::{
     OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
 };
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::Poll;
 
-struct Count(AtomicUsize);
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, SeqCst);
-    }
-}
-fn counter() -> (Arc<Count>, Waker) {
-    let c = Arc::new(Count(AtomicUsize::new(0)));
-    (c.clone(), Waker::from(c))
-}
-fn poll<F: Future + ?Sized>(f: Pin<&mut F>, w: &Waker) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(w))
-}
-fn multi() -> runtime::Runtime {
-    runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .unwrap()
-}
+use support::{counting_waker, poll_with, rt_multi};
 
 #[runtime::test]
 async fn readers_share_and_writers_exclude() {
@@ -49,51 +31,51 @@ async fn readers_share_and_writers_exclude() {
 #[test]
 fn a_queued_writer_holds_back_later_readers() {
     let lock = RwLock::new(0);
-    let (_, w) = counter();
+    let (w, _) = counting_waker();
     let r1 = lock.try_read().unwrap();
     let mut writer = Box::pin(lock.write());
-    assert!(poll(writer.as_mut(), &w).is_pending());
+    assert!(poll_with(&mut writer, &w).is_pending());
     assert!(lock.try_read().is_err(), "no barging past the writer");
     let mut reader = Box::pin(lock.read());
-    assert!(poll(reader.as_mut(), &w).is_pending());
+    assert!(poll_with(&mut reader, &w).is_pending());
     drop(r1);
-    let g = match poll(writer.as_mut(), &w) {
+    let g = match poll_with(&mut writer, &w) {
         Poll::Ready(g) => g,
         Poll::Pending => panic!("the writer is next"),
     };
-    assert!(poll(reader.as_mut(), &w).is_pending());
+    assert!(poll_with(&mut reader, &w).is_pending());
     drop(g);
-    assert!(matches!(poll(reader.as_mut(), &w), Poll::Ready(_)));
+    assert!(matches!(poll_with(&mut reader, &w), Poll::Ready(_)));
 }
 
 #[test]
 fn a_writer_collects_permits_as_readers_leave() {
     let lock = RwLock::with_max_readers((), 3);
-    let (woken, w) = counter();
+    let (w, woken) = counting_waker();
     let r1 = lock.try_read().unwrap();
     let r2 = lock.try_read().unwrap();
     let mut writer = Box::pin(lock.write());
-    assert!(poll(writer.as_mut(), &w).is_pending());
+    assert!(poll_with(&mut writer, &w).is_pending());
     drop(r1);
-    assert_eq!(woken.0.load(SeqCst), 0);
-    assert!(poll(writer.as_mut(), &w).is_pending());
+    assert_eq!(woken.count(), 0);
+    assert!(poll_with(&mut writer, &w).is_pending());
     drop(r2);
-    assert_eq!(woken.0.load(SeqCst), 1);
-    assert!(matches!(poll(writer.as_mut(), &w), Poll::Ready(_)));
+    assert_eq!(woken.count(), 1);
+    assert!(matches!(poll_with(&mut writer, &w), Poll::Ready(_)));
 }
 
 #[test]
 fn a_cancelled_writer_lets_the_readers_behind_it_in() {
     let lock = RwLock::with_max_readers(0, 4);
-    let (woken, w) = counter();
+    let (w, woken) = counting_waker();
     let r1 = lock.try_read().unwrap();
     let mut writer = Box::pin(lock.write());
     let mut reader = Box::pin(lock.read());
-    assert!(poll(writer.as_mut(), &w).is_pending()); // set aside 3 of 4 permits
-    assert!(poll(reader.as_mut(), &w).is_pending());
+    assert!(poll_with(&mut writer, &w).is_pending()); // set aside 3 of 4 permits
+    assert!(poll_with(&mut reader, &w).is_pending());
     drop(writer);
-    assert_eq!(woken.0.load(SeqCst), 1);
-    assert!(matches!(poll(reader.as_mut(), &w), Poll::Ready(_)));
+    assert_eq!(woken.count(), 1);
+    assert!(matches!(poll_with(&mut reader, &w), Poll::Ready(_)));
     drop((r1, reader));
     assert!(lock.try_write().is_ok());
 }
@@ -101,18 +83,18 @@ fn a_cancelled_writer_lets_the_readers_behind_it_in() {
 #[test]
 fn cancel_between_wake_and_poll_passes_the_lock_on() {
     let lock = RwLock::new(0);
-    let (w1_woken, w1) = counter();
-    let (r_woken, wr) = counter();
+    let (w1, w1_woken) = counting_waker();
+    let (wr, r_woken) = counting_waker();
     let held = lock.try_write().unwrap();
     let mut writer = Box::pin(lock.write());
     let mut reader = Box::pin(lock.read());
-    assert!(poll(writer.as_mut(), &w1).is_pending());
-    assert!(poll(reader.as_mut(), &wr).is_pending());
+    assert!(poll_with(&mut writer, &w1).is_pending());
+    assert!(poll_with(&mut reader, &wr).is_pending());
     drop(held);
-    assert_eq!(w1_woken.0.load(SeqCst), 1);
+    assert_eq!(w1_woken.count(), 1);
     drop(writer); // woken, never polled
-    assert_eq!(r_woken.0.load(SeqCst), 1);
-    assert!(matches!(poll(reader.as_mut(), &wr), Poll::Ready(_)));
+    assert_eq!(r_woken.count(), 1);
+    assert!(matches!(poll_with(&mut reader, &wr), Poll::Ready(_)));
 }
 
 #[runtime::test]
@@ -160,7 +142,7 @@ async fn consistency_current_thread() {
 
 #[test]
 fn consistency_multi_thread() {
-    multi().block_on(readers_never_see_a_half_write(
+    rt_multi(2).block_on(readers_never_see_a_half_write(
         Arc::new(RwLock::new((0, 0))),
         500,
     ));
@@ -180,7 +162,7 @@ fn blocking_calls_from_plain_threads() {
             })
         })
         .collect();
-    multi().block_on(async {
+    rt_multi(2).block_on(async {
         for _ in 0..200 {
             *lock.write().await += 1;
         }
@@ -211,7 +193,7 @@ fn zero_max_readers_panics() {
 fn owned_guards_on_both_flavors() {
     for rt in [
         runtime::Builder::new_current_thread().build().unwrap(),
-        multi(),
+        rt_multi(2),
     ] {
         rt.block_on(async {
             let lock = Arc::new(RwLock::new(1));

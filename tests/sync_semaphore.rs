@@ -2,6 +2,9 @@
 //! request at the front holds back smaller ones), permits assigned partially and given
 //! back by a cancelled waiter, cancel-safety between a wake and a poll, close, the bounded
 //! variant, foreign threads, budget, both flavors.
+
+mod support;
+
 use runtime::sync::{
     AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
 };
@@ -9,27 +12,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::Poll;
 
-struct Count(AtomicUsize);
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, SeqCst);
-    }
-}
-fn counter() -> (Arc<Count>, Waker) {
-    let c = Arc::new(Count(AtomicUsize::new(0)));
-    (c.clone(), Waker::from(c))
-}
-fn poll<F: Future + ?Sized>(f: Pin<&mut F>, w: &Waker) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(w))
-}
-fn multi() -> runtime::Runtime {
-    runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .unwrap()
-}
+use support::{counting_waker, poll_with, rt_multi};
 
 /// The asyncio docs' example: `async with sem:` lets at most N tasks in at once.
 async fn at_most_n_holders(limit: usize, tasks: usize) {
@@ -64,23 +49,23 @@ async fn asyncio_example_current_thread() {
 
 #[test]
 fn asyncio_example_multi_thread() {
-    multi().block_on(at_most_n_holders(2, 50));
+    rt_multi(2).block_on(at_most_n_holders(2, 50));
 }
 
 #[test]
 fn waiters_are_served_in_fifo_order() {
     let sem = Semaphore::new(0);
-    let (_, w) = counter();
+    let (w, _) = counting_waker();
     type Acq<'a> = Pin<Box<dyn Future<Output = Result<SemaphorePermit<'a>, AcquireError>> + 'a>>;
     let mut futs: Vec<Acq<'_>> = (0..4).map(|_| Box::pin(sem.acquire()) as Acq<'_>).collect();
     for f in &mut futs {
-        assert!(poll(f.as_mut(), &w).is_pending());
+        assert!(poll_with(f, &w).is_pending());
     }
     let mut held = Vec::new();
     for i in 0..4 {
         sem.add_permits(1);
         for (j, f) in futs.iter_mut().enumerate().skip(i) {
-            match poll(f.as_mut(), &w) {
+            match poll_with(f, &w) {
                 Poll::Ready(p) => {
                     assert_eq!(j, i, "waiter {j} got the permit before waiter {i}");
                     held.push(p.unwrap());
@@ -95,11 +80,11 @@ fn waiters_are_served_in_fifo_order() {
 #[test]
 fn a_large_request_at_the_front_holds_back_small_ones_and_gets_permits_as_they_come() {
     let sem = Semaphore::new(1);
-    let (_, w) = counter();
+    let (w, _) = counting_waker();
     let mut big = Box::pin(sem.acquire_many(3));
     let mut small = Box::pin(sem.acquire());
-    assert!(poll(big.as_mut(), &w).is_pending());
-    assert!(poll(small.as_mut(), &w).is_pending());
+    assert!(poll_with(&mut big, &w).is_pending());
+    assert!(poll_with(&mut small, &w).is_pending());
     assert_eq!(
         sem.available_permits(),
         0,
@@ -107,18 +92,18 @@ fn a_large_request_at_the_front_holds_back_small_ones_and_gets_permits_as_they_c
     );
     assert_eq!(sem.try_acquire().err(), Some(TryAcquireError::NoPermits));
     sem.add_permits(1);
-    assert!(poll(big.as_mut(), &w).is_pending());
+    assert!(poll_with(&mut big, &w).is_pending());
     assert!(
-        poll(small.as_mut(), &w).is_pending(),
+        poll_with(&mut small, &w).is_pending(),
         "no barging past `big`"
     );
     sem.add_permits(2);
-    let permit = match poll(big.as_mut(), &w) {
+    let permit = match poll_with(&mut big, &w) {
         Poll::Ready(p) => p.unwrap(),
         Poll::Pending => panic!("big has its 3 permits"),
     };
     assert_eq!(permit.num_permits(), 3);
-    let small_permit = match poll(small.as_mut(), &w) {
+    let small_permit = match poll_with(&mut small, &w) {
         Poll::Ready(p) => p.unwrap(),
         Poll::Pending => panic!("the spare permit went to small"),
     };
@@ -129,14 +114,14 @@ fn a_large_request_at_the_front_holds_back_small_ones_and_gets_permits_as_they_c
 #[test]
 fn a_dropped_waiter_gives_its_partial_permits_to_the_next() {
     let sem = Semaphore::new(2);
-    let (woken, w) = counter();
+    let (w, woken) = counting_waker();
     let mut big = Box::pin(sem.acquire_many(5));
     let mut small = Box::pin(sem.acquire_many(2));
-    assert!(poll(big.as_mut(), &w).is_pending());
-    assert!(poll(small.as_mut(), &w).is_pending());
+    assert!(poll_with(&mut big, &w).is_pending());
+    assert!(poll_with(&mut small, &w).is_pending());
     drop(big);
-    assert_eq!(woken.0.load(SeqCst), 1, "small was woken by big's drop");
-    match poll(small.as_mut(), &w) {
+    assert_eq!(woken.count(), 1, "small was woken by big's drop");
+    match poll_with(&mut small, &w) {
         Poll::Ready(p) => drop(p.unwrap()),
         Poll::Pending => panic!("small got big's 2 permits"),
     }
@@ -146,18 +131,18 @@ fn a_dropped_waiter_gives_its_partial_permits_to_the_next() {
 #[test]
 fn cancel_between_wake_and_poll_passes_the_permit_on() {
     let sem = Semaphore::new(0);
-    let (first_woken, w1) = counter();
-    let (second_woken, w2) = counter();
+    let (w1, first_woken) = counting_waker();
+    let (w2, second_woken) = counting_waker();
     let mut first = Box::pin(sem.acquire());
     let mut second = Box::pin(sem.acquire());
-    assert!(poll(first.as_mut(), &w1).is_pending());
-    assert!(poll(second.as_mut(), &w2).is_pending());
+    assert!(poll_with(&mut first, &w1).is_pending());
+    assert!(poll_with(&mut second, &w2).is_pending());
     sem.add_permits(1);
-    assert_eq!(first_woken.0.load(SeqCst), 1);
-    assert_eq!(second_woken.0.load(SeqCst), 0);
+    assert_eq!(first_woken.count(), 1);
+    assert_eq!(second_woken.count(), 0);
     drop(first); // woken, never polled
-    assert_eq!(second_woken.0.load(SeqCst), 1);
-    assert!(matches!(poll(second.as_mut(), &w2), Poll::Ready(Ok(_))));
+    assert_eq!(second_woken.count(), 1);
+    assert!(matches!(poll_with(&mut second, &w2), Poll::Ready(Ok(_))));
     drop(second);
     assert_eq!(sem.available_permits(), 1);
 }
@@ -167,26 +152,26 @@ fn close_fails_waiters_and_later_acquires_and_returns_partial_permits() {
     let sem = Semaphore::new(1);
     let held = sem.try_acquire().unwrap();
     sem.add_permits(1);
-    let (woken, w) = counter();
+    let (w, woken) = counting_waker();
     let mut big = Box::pin(sem.acquire_many(3));
-    assert!(poll(big.as_mut(), &w).is_pending());
+    assert!(poll_with(&mut big, &w).is_pending());
     assert_eq!(sem.available_permits(), 0);
     sem.close();
     assert!(sem.is_closed());
-    assert_eq!(woken.0.load(SeqCst), 1);
+    assert_eq!(woken.count(), 1);
     assert!(matches!(
-        poll(big.as_mut(), &w),
+        poll_with(&mut big, &w),
         Poll::Ready(Err(AcquireError { .. }))
     ));
     assert_eq!(sem.available_permits(), 1, "big's partial permit came back");
     assert_eq!(sem.try_acquire().err(), Some(TryAcquireError::Closed));
     let mut later = Box::pin(sem.acquire());
-    assert!(matches!(poll(later.as_mut(), &w), Poll::Ready(Err(_))));
+    assert!(matches!(poll_with(&mut later, &w), Poll::Ready(Err(_))));
     assert_eq!(held.num_permits(), 1, "held permits stay valid");
     drop(held);
     assert_eq!(sem.available_permits(), 2);
     assert!(
-        AcquireError::to_string(&match poll(Box::pin(sem.acquire()).as_mut(), &w) {
+        AcquireError::to_string(&match poll_with(&mut Box::pin(sem.acquire()), &w) {
             Poll::Ready(Err(e)) => e,
             _ => panic!("closed"),
         })
@@ -218,13 +203,13 @@ fn bounded_semaphore_refuses_to_release_more_than_acquired() {
 fn bounded_semaphore_counts_permits_set_aside_for_waiters() {
     let sem = Semaphore::bounded(3);
     sem.try_acquire_many(2).unwrap().forget();
-    let (_, w) = counter();
+    let (w, _) = counting_waker();
     let mut big = Box::pin(sem.acquire_many(3));
-    assert!(poll(big.as_mut(), &w).is_pending()); // holds the 1 free permit
+    assert!(poll_with(&mut big, &w).is_pending()); // holds the 1 free permit
     sem.add_permits(1); // back to 2 of 3
     sem.add_permits(1); // 3 of 3: big is served
     assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sem.add_permits(1))).is_err());
-    assert!(matches!(poll(big.as_mut(), &w), Poll::Ready(Ok(_))));
+    assert!(matches!(poll_with(&mut big, &w), Poll::Ready(Ok(_))));
 }
 
 #[test]
@@ -246,9 +231,9 @@ fn try_acquire_forget_merge_split_and_counts() {
     assert_eq!(sem.available_permits(), 2);
     assert_eq!(sem.forget_permits(1), 1);
     assert_eq!(sem.available_permits(), 1);
-    let (_, w) = counter();
+    let (w, _) = counting_waker();
     assert!(matches!(
-        poll(Box::pin(sem.acquire_many(0)).as_mut(), &w),
+        poll_with(&mut Box::pin(sem.acquire_many(0)), &w),
         Poll::Ready(Ok(_))
     ));
     assert!(TryAcquireError::NoPermits.to_string().contains("acquire"));
@@ -265,7 +250,7 @@ fn more_than_max_permits_panics() {
 fn owned_permits_move_into_tasks_on_both_flavors() {
     for rt in [
         runtime::Builder::new_current_thread().build().unwrap(),
-        multi(),
+        rt_multi(2),
     ] {
         rt.block_on(async {
             let sem = Arc::new(Semaphore::new(2));
@@ -288,7 +273,7 @@ fn owned_permits_move_into_tasks_on_both_flavors() {
 
 #[test]
 fn permits_added_from_a_plain_thread_wake_tasks() {
-    multi().block_on(async {
+    rt_multi(2).block_on(async {
         let sem = Arc::new(Semaphore::new(0));
         let s = sem.clone();
         let t = std::thread::spawn(move || {
@@ -306,7 +291,7 @@ fn permits_added_from_a_plain_thread_wake_tasks() {
 
 #[test]
 fn many_tasks_contending_for_batches_keep_the_count() {
-    multi().block_on(async {
+    rt_multi(2).block_on(async {
         let sem = Arc::new(Semaphore::new(3));
         let inside = Arc::new(AtomicUsize::new(0));
         let mut hs = Vec::new();
@@ -359,7 +344,7 @@ fn types_are_send_and_sync_like_tokio() {
 /// maybe partly served, maybe woken and never polled again): no permit leaks or doubles.
 #[test]
 fn cancelled_waiters_under_contention_leak_no_permits() {
-    multi().block_on(async {
+    rt_multi(2).block_on(async {
         let sem = Arc::new(Semaphore::new(5));
         let inside = Arc::new(AtomicUsize::new(0));
         let mut hs = Vec::new();
