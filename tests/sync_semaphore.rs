@@ -247,6 +247,20 @@ fn more_than_max_permits_panics() {
 }
 
 #[test]
+#[should_panic(expected = "MAX_PERMITS")]
+fn const_new_refuses_more_than_max_permits() {
+    let _ = Semaphore::const_new(Semaphore::MAX_PERMITS + 1);
+}
+
+#[test]
+#[should_panic(expected = "merging permits of different semaphores")]
+fn merging_permits_of_two_semaphores_panics() {
+    let (a, b) = (Semaphore::new(1), Semaphore::new(1));
+    let mut p = a.try_acquire().unwrap();
+    p.merge(b.try_acquire().unwrap());
+}
+
+#[test]
 fn owned_permits_move_into_tasks_on_both_flavors() {
     for rt in [
         runtime::Builder::new_current_thread().build().unwrap(),

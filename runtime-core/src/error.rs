@@ -146,6 +146,10 @@ pub(crate) const RWLOCK_MAX_READERS: &str =
 /// `Condition::wait` with the guard of another mutex.
 pub(crate) const CONDITION_FOREIGN_GUARD: &str = "`Condition::wait` was given the guard of another mutex: pass the guard this condition's `lock()` returned";
 
+/// `merge` of permits from two different semaphores.
+pub(crate) const SEMAPHORE_MERGE_FOREIGN: &str =
+    "merging permits of different semaphores: merge only permits of one semaphore";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};

@@ -68,16 +68,23 @@ struct Waiters {
     assigned: usize,
 }
 
+/// The state word of a semaphore starting with `permits` (`new` and `const_new`: the
+/// struct itself is built twice because loom's locks cannot be built in a `const fn`).
+#[track_caller]
+const fn initial_state(permits: usize) -> usize {
+    assert!(
+        permits <= MAX_PERMITS,
+        "{}",
+        error::SEMAPHORE_TOO_MANY_PERMITS
+    );
+    permits << SHIFT
+}
+
 impl BatchSemaphore {
     #[track_caller]
     pub(crate) fn new(permits: usize) -> BatchSemaphore {
-        assert!(
-            permits <= MAX_PERMITS,
-            "{}",
-            error::SEMAPHORE_TOO_MANY_PERMITS
-        );
         BatchSemaphore {
-            state: AtomicUsize::new(permits << SHIFT),
+            state: AtomicUsize::new(initial_state(permits)),
             waiters: Mutex::new(Waiters {
                 list: WaitList::new(),
                 assigned: 0,
@@ -91,13 +98,8 @@ impl BatchSemaphore {
     #[cfg(not(runtime_loom))]
     #[track_caller]
     pub(crate) const fn const_new(permits: usize) -> BatchSemaphore {
-        // `error::SEMAPHORE_TOO_MANY_PERMITS`, spelled out: a `const fn` cannot format.
-        assert!(
-            permits <= MAX_PERMITS,
-            "a semaphore cannot hold more than `Semaphore::MAX_PERMITS` permits: ask for fewer"
-        );
         BatchSemaphore {
-            state: AtomicUsize::new(permits << SHIFT),
+            state: AtomicUsize::new(initial_state(permits)),
             waiters: Mutex::new(Waiters {
                 list: WaitList::new(),
                 assigned: 0,

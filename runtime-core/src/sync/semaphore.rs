@@ -379,11 +379,8 @@ impl SemaphorePermit<'_> {
     /// ```
     #[track_caller]
     pub fn merge(&mut self, mut other: Self) {
-        assert!(
-            std::ptr::eq(self.sem, other.sem),
-            "merging permits of different semaphores: merge only permits of one semaphore"
-        );
-        self.permits += std::mem::take(&mut other.permits);
+        let same = std::ptr::eq(self.sem, other.sem);
+        merge_counts(same, &mut self.permits, &mut other.permits);
     }
 
     /// Splits `n` permits off into a new permit; `None` if this holds fewer than `n`.
@@ -395,13 +392,27 @@ impl SemaphorePermit<'_> {
     /// assert_eq!((a.num_permits(), b.num_permits()), (2, 1));
     /// ```
     pub fn split(&mut self, n: usize) -> Option<Self> {
-        let n = u32::try_from(n).ok().filter(|&n| n <= self.permits)?;
-        self.permits -= n;
+        let n = split_count(&mut self.permits, n)?;
         Some(SemaphorePermit {
             sem: self.sem,
             permits: n,
         })
     }
+}
+
+/// `merge` of both permit kinds: moves `from`'s count into `into` when both permits come
+/// from the `same` semaphore, panics otherwise.
+#[track_caller]
+fn merge_counts(same: bool, into: &mut u32, from: &mut u32) {
+    assert!(same, "{}", crate::error::SEMAPHORE_MERGE_FOREIGN);
+    *into += std::mem::take(from);
+}
+
+/// `split` of both permit kinds: takes `n` off `permits`, `None` if it holds fewer.
+fn split_count(permits: &mut u32, n: usize) -> Option<u32> {
+    let n = u32::try_from(n).ok().filter(|&n| n <= *permits)?;
+    *permits -= n;
+    Some(n)
 }
 
 impl Drop for SemaphorePermit<'_> {
@@ -472,11 +483,8 @@ impl OwnedSemaphorePermit {
     /// ```
     #[track_caller]
     pub fn merge(&mut self, mut other: Self) {
-        assert!(
-            Arc::ptr_eq(&self.sem, &other.sem),
-            "merging permits of different semaphores: merge only permits of one semaphore"
-        );
-        self.permits += std::mem::take(&mut other.permits);
+        let same = Arc::ptr_eq(&self.sem, &other.sem);
+        merge_counts(same, &mut self.permits, &mut other.permits);
     }
 
     /// Splits `n` permits off into a new permit; `None` if this holds fewer than `n`.
@@ -489,8 +497,7 @@ impl OwnedSemaphorePermit {
     /// assert_eq!(a.split(1).unwrap().num_permits(), 1);
     /// ```
     pub fn split(&mut self, n: usize) -> Option<Self> {
-        let n = u32::try_from(n).ok().filter(|&n| n <= self.permits)?;
-        self.permits -= n;
+        let n = split_count(&mut self.permits, n)?;
         Some(OwnedSemaphorePermit {
             sem: self.sem.clone(),
             permits: n,
