@@ -1,5 +1,5 @@
 //! The bounded channel's handles.
-use super::chan::{Chan, Rx, Slot, TryAcquire};
+use super::chan::{Chan, Rx, Slot, State, TryAcquire};
 use super::error::{SendError, TryRecvError, TrySendError};
 use super::Closed;
 use crate::loom::sync::Arc;
@@ -7,7 +7,7 @@ use crate::sync::wait_list::Node;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 
 /// Sends into a bounded [`channel`](super::channel); clone it for more producers.
 pub struct Sender<T> {
@@ -44,9 +44,8 @@ impl<T> Sender<T> {
     /// ```
     pub async fn send(&self, value: T) -> Result<(), SendError<T>> {
         SendFut {
-            chan: &self.chan,
+            reserve: Reserve::new(&self.chan),
             value: Some(value),
-            node: Node::new(Slot::Waiting),
         }
         .await
     }
@@ -71,11 +70,7 @@ impl<T> Sender<T> {
     /// });
     /// ```
     pub async fn reserve(&self) -> Result<Permit<'_, T>, SendError<()>> {
-        Reserve {
-            chan: &self.chan,
-            node: Node::new(Slot::Waiting),
-        }
-        .await
+        Reserve::new(&self.chan).await
     }
 
     /// Sends `value` if there is room now, without waiting.
@@ -206,21 +201,12 @@ impl<T> fmt::Debug for Sender<T> {
 }
 
 pin_project_lite::pin_project! {
-    /// A waiting `Sender::send`.
+    /// A waiting `Sender::send`: a [`Reserve`] that fills the slot it gets. (`reserve`
+    /// first: it leaves the line before an unsent value drops, as fields drop in order.)
     struct SendFut<'a, T> {
-        chan: &'a Chan<T>,
-        value: Option<T>,
         #[pin]
-        node: Node<Slot>,
-    }
-
-    impl<T> PinnedDrop for SendFut<'_, T> {
-        fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
-            if this.node.was_enqueued() {
-                this.chan.cancel_send(this.node);
-            }
-        }
+        reserve: Reserve<'a, T>,
+        value: Option<T>,
     }
 }
 
@@ -232,35 +218,24 @@ impl<T> Future for SendFut<'_, T> {
     type Output = Result<(), SendError<T>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let coop = std::task::ready!(crate::task::coop::poll_proceed(cx));
         let this = self.project();
-        let out = if !this.node.was_enqueued() {
-            match this.chan.try_acquire() {
-                TryAcquire::Acquired => Poll::Ready(this.chan.push(take(this.value))),
-                TryAcquire::Closed => Poll::Ready(Err(SendError(take(this.value)))),
-                TryAcquire::Full => Poll::Pending,
-            }
-        } else {
-            Poll::Pending
-        };
-        let out = match out {
-            Poll::Ready(out) => Poll::Ready(out),
-            Poll::Pending => {
-                let value = &mut *this.value;
-                this.chan
-                    .poll_slot(this.node, cx, |chan, st| chan.push_locked(st, take(value)))
-                    .map(|r| r.unwrap_or_else(|()| Err(SendError(take(this.value)))))
-            }
-        };
-        if out.is_ready() {
-            coop.made_progress();
-        }
-        out
+        let chan = this.reserve.chan;
+        let value = this.value;
+        // A slot handed in line is filled under the lock that handed it.
+        let out = ready!(this
+            .reserve
+            .poll_slot(cx, |chan, st| chan.push_locked(st, take(value))));
+        Poll::Ready(match out {
+            Ok(Some(res)) => res,
+            Ok(None) => chan.push(take(value)),
+            Err(()) => Err(SendError(take(value))),
+        })
     }
 }
 
 pin_project_lite::pin_project! {
-    /// A waiting `Sender::reserve`.
+    /// A waiting `Sender::reserve`, and the wait for a slot inside a `send`: its drop
+    /// leaves the line and passes on a slot it was handed (rule 3 of `sync`).
     struct Reserve<'a, T> {
         chan: &'a Chan<T>,
         #[pin]
@@ -277,29 +252,53 @@ pin_project_lite::pin_project! {
     }
 }
 
+impl<'a, T> Reserve<'a, T> {
+    fn new(chan: &'a Chan<T>) -> Self {
+        Reserve {
+            chan,
+            node: Node::new(Slot::Waiting),
+        }
+    }
+
+    /// One poll for a slot, lock-free while not in line: `Ok(None)` when it took one
+    /// lock-free (the caller uses it), `Ok(Some(_))` with what `with_slot` made of one
+    /// handed under the lock, `Err(())` when the receiver closed. Spends a unit of the
+    /// budget when ready.
+    fn poll_slot<R>(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        with_slot: impl FnOnce(&Chan<T>, &mut State<T>) -> (R, Option<Waker>),
+    ) -> Poll<Result<Option<R>, ()>> {
+        let coop = ready!(crate::task::coop::poll_proceed(cx));
+        let this = self.project();
+        let got = if this.node.was_enqueued() {
+            TryAcquire::Full
+        } else {
+            this.chan.try_acquire()
+        };
+        let out = match got {
+            TryAcquire::Acquired => Poll::Ready(Ok(None)),
+            TryAcquire::Closed => Poll::Ready(Err(())),
+            TryAcquire::Full => this.chan.poll_slot(this.node, cx, |chan, st| {
+                let (out, waker) = with_slot(chan, st);
+                (Some(out), waker)
+            }),
+        };
+        if out.is_ready() {
+            coop.made_progress();
+        }
+        out
+    }
+}
+
 impl<'a, T> Future for Reserve<'a, T> {
     type Output = Result<Permit<'a, T>, SendError<()>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let coop = std::task::ready!(crate::task::coop::poll_proceed(cx));
-        let this = self.project();
-        let chan: &'a Chan<T> = this.chan;
-        let got = if this.node.was_enqueued() {
-            TryAcquire::Full
-        } else {
-            chan.try_acquire()
-        };
-        let out = match got {
-            TryAcquire::Acquired => Poll::Ready(Ok(())),
-            TryAcquire::Closed => Poll::Ready(Err(())),
-            TryAcquire::Full => chan.poll_slot(this.node, cx, |_, _| ((), None)),
-        };
-        let Poll::Ready(out) = out else {
-            return Poll::Pending;
-        };
-        coop.made_progress();
+        let chan = self.chan;
+        let out = ready!(self.poll_slot(cx, |_, _| ((), None)));
         Poll::Ready(match out {
-            Ok(()) => Ok(Permit { chan }),
+            Ok(_) => Ok(Permit { chan }),
             Err(()) => Err(SendError(())),
         })
     }
