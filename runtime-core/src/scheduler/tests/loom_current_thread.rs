@@ -1,6 +1,6 @@
 //! The current-thread runtime asleep in `block_on` against wakes and spawns from another
 //! thread: the runtime never sleeps through them.
-use super::model;
+use super::model_big_stack;
 use crate::loom::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Mutex};
 use crate::loom::thread;
@@ -45,7 +45,7 @@ fn open(g: &Gate) {
 
 #[test]
 fn loom_current_thread_foreign_wake_of_block_on() {
-    model(|| {
+    model_big_stack(|| {
         let rt = Builder::new_current_thread().build().unwrap();
         let g = gate();
         let g2 = g.clone();
@@ -57,7 +57,7 @@ fn loom_current_thread_foreign_wake_of_block_on() {
 
 #[test]
 fn loom_current_thread_foreign_wake_of_task() {
-    model(|| {
+    model_big_stack(|| {
         let rt = Builder::new_current_thread().build().unwrap();
         let g = gate();
         let g2 = g.clone();
@@ -70,7 +70,7 @@ fn loom_current_thread_foreign_wake_of_task() {
 
 #[test]
 fn loom_current_thread_foreign_spawn() {
-    model(|| {
+    model_big_stack(|| {
         let rt = Builder::new_current_thread().build().unwrap();
         let handle = rt.handle().clone();
         let g = gate();
@@ -98,7 +98,7 @@ impl std::task::Wake for GateWaker {
 /// reports.
 #[test]
 fn loom_ct_timer_registration_wakes_parked_thread() {
-    model(|| {
+    model_big_stack(|| {
         let rt = Builder::new_current_thread().build().unwrap();
         let time = rt.handle().inner.time().clone();
         let start = time.now();
