@@ -18,7 +18,8 @@
 //! ([`timers`]) add [`timers::TimerRt`], each runtime's own sleep, reset and timeout; both
 //! tokio flavors are built with `enable_time()`, as ours always runs its timers. The
 //! blocking-pool workload ([`blocking`]) adds [`blocking::BlockingRt`], each runtime's own
-//! `spawn_blocking` (smol's is `blocking::unblock`).
+//! `spawn_blocking` (smol's is `blocking::unblock`). The TCP workloads ([`net`]) add
+//! [`net::NetRt`], each runtime's own listener and stream, and a runtime-less mio floor.
 //!
 //! ```
 //! use runtime_benches::{Latch, Ours, Rt};
@@ -34,6 +35,7 @@
 //! });
 //! ```
 pub mod blocking;
+pub mod net;
 pub mod timers;
 pub mod workloads;
 
