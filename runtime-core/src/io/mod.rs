@@ -5,6 +5,8 @@
 //!
 //! - `ready.rs`: `Ready` (what a source is ready for) and `Interest` (what a waiter
 //!   waits for).
+//! - `scheduled_io.rs`: a source's readiness and tick in one atomic word, and the
+//!   tasks waiting on it.
 //! - `driver.rs`: the `mio::Poll` plus the `mio::Waker` that ends its wait from another
 //!   thread.
 //!
@@ -14,3 +16,8 @@
 pub(crate) mod driver;
 #[allow(dead_code)] // used by `net`, which comes later
 pub(crate) mod ready;
+#[allow(dead_code)] // used by `net`, which comes later
+pub(crate) mod scheduled_io;
+
+#[cfg(all(test, runtime_loom))]
+mod tests;
