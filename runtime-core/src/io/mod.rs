@@ -7,6 +7,8 @@
 //!   waits for).
 //! - `scheduled_io.rs`: a source's readiness and tick in one atomic word, and the
 //!   tasks waiting on it.
+//! - `registration.rs`: registering sources from any thread, tokens, and when a
+//!   source's memory may go.
 //! - `driver.rs`: the `mio::Poll` plus the `mio::Waker` that ends its wait from another
 //!   thread.
 //!
@@ -16,6 +18,9 @@
 pub(crate) mod driver;
 #[allow(dead_code)] // used by `net`, which comes later
 pub(crate) mod ready;
+#[cfg(not(runtime_loom))]
+#[allow(dead_code)] // used by `net`, which comes later
+pub(crate) mod registration;
 #[allow(dead_code)] // used by `net`, which comes later
 pub(crate) mod scheduled_io;
 

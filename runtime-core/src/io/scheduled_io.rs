@@ -176,6 +176,13 @@ impl ScheduledIo {
         }
     }
 
+    /// Queued waiters, both directions.
+    #[cfg(test)]
+    pub(crate) fn num_waiters(&self) -> usize {
+        let waiters = self.waiters.lock();
+        waiters.reader.len() + waiters.writer.len()
+    }
+
     /// The outcome of a wait for `interest` when the word is `event`, if it is final.
     fn outcome(event: ReadyEvent) -> Option<io::Result<ReadyEvent>> {
         if event.shutdown {

@@ -134,6 +134,16 @@ impl Handle {
         }
     }
 
+    /// The runtime's I/O driver (its registry side); the current-thread runtime has none
+    /// yet.
+    #[cfg(not(runtime_loom))]
+    pub(crate) fn io(&self) -> Option<&Arc<crate::io::registration::IoHandle>> {
+        match self {
+            Handle::CurrentThread(_) => None,
+            Handle::MultiThread(h) => Some(&h.io),
+        }
+    }
+
     pub(crate) fn ptr_eq(&self, other: &Handle) -> bool {
         match (self, other) {
             (Handle::CurrentThread(a), Handle::CurrentThread(b)) => Arc::ptr_eq(a, b),
