@@ -9,6 +9,8 @@
 //!   tasks waiting on it.
 //! - `registration.rs`: registering sources from any thread, tokens, and when a
 //!   source's memory may go.
+//! - `poll_evented.rs`: a registered source and the wait / try / clear-on-`WouldBlock`
+//!   loop the socket types are built on.
 //! - `driver.rs`: the `mio::Poll` plus the `mio::Waker` that ends its wait from another
 //!   thread.
 //!
@@ -16,6 +18,9 @@
 //! are used only by its tests, hence the `dead_code` allowances on the module
 //! declarations below (remove them as the users arrive).
 pub(crate) mod driver;
+#[cfg(not(runtime_loom))]
+#[allow(dead_code)] // used by `net`, which comes later
+pub(crate) mod poll_evented;
 #[allow(dead_code)] // used by `net`, which comes later
 pub(crate) mod ready;
 #[cfg(not(runtime_loom))]

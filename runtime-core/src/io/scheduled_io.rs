@@ -40,7 +40,7 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 
 /// The runtime shut down; every wait fails from then on.
 const SHUTDOWN: usize = 1 << 6;
@@ -62,6 +62,11 @@ struct Waiters {
     reader: WaitList<Interest>,
     /// Waiters for writability only.
     writer: WaitList<Interest>,
+    /// The waker of [`ScheduledIo::poll_ready`] for reading: one per direction, for the
+    /// `poll_*` style (`AsyncRead`), where a future cannot hold a pinned node.
+    read_slot: Option<Waker>,
+    /// The same, for writing.
+    write_slot: Option<Waker>,
 }
 
 impl Waiters {
@@ -151,6 +156,16 @@ impl ScheduledIo {
             waiters
                 .writer
                 .drain_matching_with(matches, |_| {}, &mut wakers);
+            if matches(&Interest::READABLE) {
+                if let Some(w) = waiters.read_slot.take() {
+                    wakers.push(w);
+                }
+            }
+            if matches(&Interest::WRITABLE) {
+                if let Some(w) = waiters.write_slot.take() {
+                    wakers.push(w);
+                }
+            }
         }
         wakers.wake_all();
     }
@@ -174,6 +189,38 @@ impl ScheduledIo {
             interest,
             node: Node::new(interest),
         }
+    }
+
+    /// The `poll_*` form of [`ready`](Self::ready) for one direction (`READABLE` or
+    /// `WRITABLE`): one waker per direction is kept, the last one given, so one task at a
+    /// time may poll each direction this way (any number may await [`ready`]).
+    pub(crate) fn poll_ready(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        let coop = ready!(crate::task::coop::poll_proceed(cx));
+        if let Some(out) = ScheduledIo::outcome(self.readiness(interest)) {
+            coop.made_progress();
+            return Poll::Ready(out);
+        }
+        let mut waiters = self.waiters.lock();
+        // Rule 1 of `sync`, as in `Readiness::poll`.
+        if let Some(out) = ScheduledIo::outcome(self.readiness(interest)) {
+            drop(waiters);
+            coop.made_progress();
+            return Poll::Ready(out);
+        }
+        let slot = if interest.is_readable() {
+            &mut waiters.read_slot
+        } else {
+            &mut waiters.write_slot
+        };
+        match slot {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => *slot = Some(cx.waker().clone()),
+        }
+        Poll::Pending
     }
 
     /// Queued waiters, both directions.
@@ -325,6 +372,31 @@ mod tests {
         assert!(poll(r1.as_mut(), &rw).is_ready());
         assert!(poll(r2.as_mut(), &rw).is_ready());
         assert_eq!(io.waiters.lock().reader.len(), 0);
+    }
+
+    #[test]
+    fn poll_ready_keeps_one_waker_per_direction() {
+        let io = ScheduledIo::new();
+        let (reads, rw) = counting();
+        let (writes, ww) = counting();
+        let mut cx = Context::from_waker(&rw);
+        assert!(io.poll_ready(&mut cx, Interest::READABLE).is_pending());
+        assert!(io.poll_ready(&mut cx, Interest::READABLE).is_pending()); // same waker kept
+        assert!(io
+            .poll_ready(&mut Context::from_waker(&ww), Interest::WRITABLE)
+            .is_pending());
+        io.wake(io.set_readiness(|r| r | Ready::READABLE));
+        assert_eq!((reads.0.load(SeqCst), writes.0.load(SeqCst)), (1, 0));
+        match io.poll_ready(&mut cx, Interest::READABLE) {
+            Poll::Ready(Ok(ev)) => assert_eq!(ev.ready, Ready::READABLE),
+            other => panic!("readable expected, got {other:?}"),
+        }
+        io.shutdown();
+        assert_eq!(writes.0.load(SeqCst), 1, "shutdown wakes the write slot");
+        assert!(matches!(
+            io.poll_ready(&mut cx, Interest::WRITABLE),
+            Poll::Ready(Err(_))
+        ));
     }
 
     #[test]

@@ -69,3 +69,22 @@ fn loom_io_shutdown_vs_waiter() {
         stopper.join().unwrap();
     });
 }
+
+/// The `poll_*` form: a task polling for writability with its waker in the direction's
+/// slot while the driver delivers the event.
+#[test]
+fn loom_io_poll_ready_slot_vs_event() {
+    model(|| {
+        let io = Arc::new(ScheduledIo::new());
+        let driver = {
+            let io = io.clone();
+            thread::spawn(move || deliver(&io, Ready::WRITABLE))
+        };
+        let event = block_on(std::future::poll_fn(|cx| {
+            io.poll_ready(cx, Interest::WRITABLE)
+        }))
+        .expect("not shut down");
+        assert_eq!(event.ready, Ready::WRITABLE);
+        driver.join().unwrap();
+    });
+}
