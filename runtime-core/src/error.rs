@@ -153,10 +153,6 @@ pub(crate) const SEMAPHORE_MERGE_FOREIGN: &str =
 /// An I/O future or registration whose runtime has shut down.
 pub(crate) const IO_DRIVER_SHUTDOWN: &str = "the runtime was shut down: I/O resources cannot be used after their runtime is gone; keep the runtime alive while its sockets are in use";
 
-/// Registering an I/O source on a runtime without an I/O driver.
-#[cfg_attr(runtime_loom, allow(dead_code))] // registration needs a real poller
-pub(crate) const NO_IO_DRIVER: &str = "this runtime has no I/O driver yet: register sockets from a multi-thread runtime (`Builder::new_multi_thread()`)";
-
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};

@@ -69,6 +69,11 @@ mod imp {
             self.io.dispatch(events, &mut self.scratch);
         }
 
+        /// Whether any source is registered (else parking in the poll is pointless).
+        pub(crate) fn has_sources(&self) -> bool {
+            self.io.registered() > 0
+        }
+
         /// The registry side, for registrations from any thread.
         pub(crate) fn io(&self) -> &Arc<IoHandle> {
             &self.io
@@ -111,6 +116,11 @@ mod imp {
                 owners: crate::loom::sync::atomic::AtomicUsize::new(0),
             });
             Ok((Driver(inner.clone()), DriverHandle(inner)))
+        }
+
+        /// Nothing registers with the stand-in.
+        pub(crate) fn has_sources(&self) -> bool {
+            false
         }
 
         pub(crate) fn park(&mut self, timeout: Option<Duration>) {

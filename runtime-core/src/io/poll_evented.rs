@@ -129,18 +129,31 @@ mod tests {
     use std::io::{Read, Write};
     use std::sync::Arc;
 
-    fn rt() -> crate::Runtime {
-        crate::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .build()
-            .unwrap()
+    /// Both flavors: the multi-thread runtime's workers share its driver; the
+    /// current-thread runtime parks in its own once a source is registered.
+    fn runtimes() -> [crate::Runtime; 2] {
+        [
+            crate::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .build()
+                .unwrap(),
+            crate::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap(),
+        ]
     }
 
     /// 64 KiB each way through a Unix socket pair, each end driven by its own task
     /// through `poll_io` (the writer meets `WouldBlock` when the socket buffer fills).
     #[test]
     fn unix_stream_pair_round_trip_through_poll_io() {
-        rt().block_on(async {
+        for rt in runtimes() {
+            unix_stream_pair_round_trip(&rt);
+        }
+    }
+
+    fn unix_stream_pair_round_trip(rt: &crate::Runtime) {
+        rt.block_on(async {
             let (a, b) = mio::net::UnixStream::pair().unwrap();
             let a = Arc::new(PollEvented::new(a).unwrap());
             let b = PollEvented::new(b).unwrap();
@@ -187,7 +200,13 @@ mod tests {
     /// A TCP listener and a client on loopback: accept through `poll_io`, then echo.
     #[test]
     fn tcp_accept_and_echo() {
-        rt().block_on(async {
+        for rt in runtimes() {
+            tcp_accept_and_echo_on(&rt);
+        }
+    }
+
+    fn tcp_accept_and_echo_on(rt: &crate::Runtime) {
+        rt.block_on(async {
             let addr = "127.0.0.1:0".parse().unwrap();
             let listener = PollEvented::new(mio::net::TcpListener::bind(addr).unwrap()).unwrap();
             let addr = listener.get_ref().local_addr().unwrap();

@@ -65,10 +65,7 @@ impl IoHandle {
     pub(crate) fn current() -> io::Result<Arc<IoHandle>> {
         let handle = crate::scheduler::context::current()
             .ok_or_else(|| io::Error::other(crate::error::NO_RUNTIME))?;
-        handle
-            .io()
-            .cloned()
-            .ok_or_else(|| io::Error::other(crate::error::NO_IO_DRIVER))
+        Ok(handle.io().clone())
     }
 
     /// How many sources are registered.
@@ -340,13 +337,30 @@ mod tests {
         assert!(io.register(&mut c, Interest::READABLE).is_err());
     }
 
-    /// The current-thread runtime has no driver yet: registering says so.
+    /// A current-thread runtime asleep in its driver (a source is registered) still
+    /// wakes for a timer, on time, and for a wake from another thread.
     #[test]
-    fn current_thread_runtime_has_no_driver_yet() {
+    fn current_thread_parked_in_driver_wakes_for_timers_and_remote_wakes() {
         let rt = crate::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        let err = rt.block_on(async { IoHandle::current().unwrap_err() });
-        assert!(err.to_string().contains("no I/O driver"), "{err}");
+        rt.block_on(async {
+            let (mut a, _b) = mio::net::UnixStream::pair().unwrap();
+            let io = IoHandle::current().unwrap();
+            let mut reg = io.register(&mut a, Interest::READABLE).unwrap();
+            let start = std::time::Instant::now();
+            crate::sleep(Duration::from_millis(5)).await;
+            let slept = start.elapsed();
+            assert!(slept >= Duration::from_millis(5), "{slept:?}");
+            assert!(slept < Duration::from_secs(2), "{slept:?}");
+            let (tx, rx) = crate::sync::oneshot::channel();
+            let sender = crate::loom::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(20));
+                tx.send(7).unwrap();
+            });
+            assert_eq!(rx.await.unwrap(), 7);
+            sender.join().unwrap();
+            reg.deregister(&mut a).unwrap();
+        });
     }
 }

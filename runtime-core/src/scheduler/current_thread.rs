@@ -48,6 +48,10 @@ pub(crate) struct Handle {
     pub(crate) time: runtime_timer::TimeHandle,
     /// The pool `spawn_blocking` runs on.
     pub(crate) blocking: runtime_blocking::ThreadPool,
+    /// The I/O driver's registry side; the driver itself is in the core's parker (none
+    /// under loom).
+    #[cfg(not(runtime_loom))]
+    pub(crate) io: Arc<crate::io::registration::IoHandle>,
     /// The driving thread is parked (or about to): timer registrations must unpark it.
     parked: Arc<AtomicBool>,
     pub(crate) config: Config,
@@ -83,8 +87,14 @@ struct Local {
 }
 
 impl Handle {
-    pub(crate) fn new(config: Config, blocking: runtime_blocking::ThreadPool) -> Arc<Handle> {
-        let park = ParkThread::new();
+    pub(crate) fn new(
+        config: Config,
+        blocking: runtime_blocking::ThreadPool,
+    ) -> std::io::Result<Arc<Handle>> {
+        let (driver, driver_wake) = crate::io::driver::Driver::new()?;
+        #[cfg(not(runtime_loom))]
+        let io = driver.io().clone();
+        let park = ParkThread::with_driver(driver, driver_wake);
         let unpark = park.unpark();
         let parked = Arc::new(AtomicBool::new(false));
         let time = {
@@ -99,7 +109,7 @@ impl Handle {
                 }
             })
         };
-        Arc::new(Handle {
+        Ok(Arc::new(Handle {
             inject: Inject::new(),
             owned: OwnedTasks::new(1),
             woken: AtomicBool::new(false),
@@ -115,10 +125,12 @@ impl Handle {
             unpark,
             time,
             blocking,
+            #[cfg(not(runtime_loom))]
+            io,
             parked,
             config,
             metrics: SharedMetrics::default(),
-        })
+        }))
     }
 
     /// Runs `future` to completion on this thread, driving the scheduler meanwhile.
@@ -160,6 +172,9 @@ impl Handle {
     /// reference. Idempotent.
     pub(crate) fn shutdown(me: &Arc<Handle>) {
         let core = me.core.lock().take();
+        // Pending I/O waits fail with the shutdown error; new registrations are refused.
+        #[cfg(not(runtime_loom))]
+        me.io.shutdown();
         me.owned.close_and_shutdown_all();
         drop(me.inject.close());
         if let Some(core) = core {

@@ -134,13 +134,12 @@ impl Handle {
         }
     }
 
-    /// The runtime's I/O driver (its registry side); the current-thread runtime has none
-    /// yet.
+    /// The runtime's I/O driver (its registry side).
     #[cfg(not(runtime_loom))]
-    pub(crate) fn io(&self) -> Option<&Arc<crate::io::registration::IoHandle>> {
+    pub(crate) fn io(&self) -> &Arc<crate::io::registration::IoHandle> {
         match self {
-            Handle::CurrentThread(_) => None,
-            Handle::MultiThread(h) => Some(&h.io),
+            Handle::CurrentThread(h) => &h.io,
+            Handle::MultiThread(h) => &h.io,
         }
     }
 

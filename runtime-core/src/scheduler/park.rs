@@ -4,6 +4,17 @@
 //! loom's stand-ins can take its place. [`ParkThread`] is the condvar parker: a token
 //! state machine (`EMPTY`, `PARKED`, `NOTIFIED`) under which an `unpark` that arrives
 //! before `park` is never lost (`loom_park_*` models).
+//!
+//! The current-thread runtime's parker also owns its I/O driver
+//! ([`ParkThread::with_driver`]). While sources are registered it sleeps in the driver
+//! instead (state `PARKED_DRIVER`; `unpark` then writes the driver's `mio::Waker`), for
+//! the timeout rounded down to whole milliseconds (mio's granularity); a rest under a
+//! millisecond is slept on the condvar at the next park, so timers stay exact. A zero
+//! timeout polls the driver without blocking. The same token rules as the condvar path:
+//! an unpark before the `EMPTY -> PARKED_DRIVER` exchange is consumed there, one after
+//! it wakes the poller. (Loom's driver stand-in registers nothing, so under loom this
+//! path is never taken.)
+use crate::io::driver::{Driver, DriverHandle};
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -32,11 +43,23 @@ pub(crate) trait Unpark: Send + Sync + 'static {
 const EMPTY: usize = 0;
 const PARKED: usize = 1;
 const NOTIFIED: usize = 2;
+/// Asleep in the I/O driver.
+const PARKED_DRIVER: usize = 3;
 
-/// The condvar parker.
-#[derive(Debug)]
+/// The condvar parker (and, with [`with_driver`](ParkThread::with_driver), the driver's).
 pub(crate) struct ParkThread {
     inner: Arc<Inner>,
+    /// The I/O driver this thread sleeps in while sources are registered.
+    driver: Option<Driver>,
+}
+
+impl std::fmt::Debug for ParkThread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParkThread")
+            .field("inner", &self.inner)
+            .field("driver", &self.driver.is_some())
+            .finish()
+    }
 }
 
 /// The shared half of a [`ParkThread`].
@@ -45,22 +68,58 @@ pub(crate) struct UnparkThread {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     state: AtomicUsize,
     mutex: Mutex<()>,
     condvar: Condvar,
+    /// Wakes the driver's poller (with a driver only).
+    driver_wake: Option<DriverHandle>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ParkThread {
     pub(crate) fn new() -> ParkThread {
+        ParkThread::build(None, None)
+    }
+
+    /// A parker that sleeps in `driver` while it has registered sources (module docs).
+    pub(crate) fn with_driver(driver: Driver, wake: DriverHandle) -> ParkThread {
+        ParkThread::build(Some(driver), Some(wake))
+    }
+
+    fn build(driver: Option<Driver>, driver_wake: Option<DriverHandle>) -> ParkThread {
         ParkThread {
             inner: Arc::new(Inner {
                 state: AtomicUsize::new(EMPTY),
                 mutex: Mutex::new(()),
                 condvar: Condvar::new(),
+                driver_wake,
             }),
+            driver,
         }
+    }
+
+    fn park_any(&mut self, timeout: Option<Duration>) {
+        if let Some(driver) = self.driver.as_mut().filter(|d| d.has_sources()) {
+            match timeout {
+                // Under a millisecond: the condvar, which is exact (module docs).
+                Some(t) if !t.is_zero() && t < Duration::from_millis(1) => {}
+                Some(t) if t.is_zero() => return self.inner.poll_driver(driver),
+                Some(t) => {
+                    let whole_ms = Duration::from_millis(t.as_millis() as u64);
+                    return self.inner.park_driver(driver, Some(whole_ms));
+                }
+                None => return self.inner.park_driver(driver, None),
+            }
+        }
+        self.inner.park(timeout);
     }
 }
 
@@ -74,11 +133,11 @@ impl Park for ParkThread {
     }
 
     fn park(&mut self) {
-        self.inner.park(None);
+        self.park_any(None);
     }
 
     fn park_timeout(&mut self, timeout: Duration) {
-        self.inner.park(Some(timeout));
+        self.park_any(Some(timeout));
     }
 }
 
@@ -130,9 +189,40 @@ impl Inner {
         }
     }
 
+    /// A zero-timeout park with sources registered: consume a pending unpark, collect
+    /// what is ready.
+    fn poll_driver(&self, driver: &mut Driver) {
+        let _ = self.state.compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst);
+        driver.park(Some(Duration::ZERO));
+    }
+
+    /// Sleeps in the driver until unparked, an event, or `timeout` (module docs).
+    fn park_driver(&self, driver: &mut Driver, timeout: Option<Duration>) {
+        match self
+            .state
+            .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
+        {
+            Ok(_) => {}
+            Err(NOTIFIED) => {
+                self.state.swap(EMPTY, SeqCst);
+                return;
+            }
+            Err(_) => crate::util::abort::abort_on_broken_invariant("parker state corrupt"),
+        }
+        driver.park(timeout);
+        // Woken, an event, or the timeout: leave PARKED_DRIVER, consuming a token.
+        self.state.swap(EMPTY, SeqCst);
+    }
+
     fn unpark(&self) {
         match self.state.swap(NOTIFIED, SeqCst) {
             EMPTY | NOTIFIED => {}
+            PARKED_DRIVER => match &self.driver_wake {
+                Some(wake) => wake.unpark(),
+                None => crate::util::abort::abort_on_broken_invariant(
+                    "parked in a driver the parker does not have",
+                ),
+            },
             PARKED => {
                 // Take the lock so the notify cannot slip in between the parker's state
                 // change and its wait.
