@@ -7,6 +7,7 @@
 //!   waits for).
 //! - `scheduled_io.rs`: a source's readiness and tick in one atomic word, and the
 //!   tasks waiting on it.
+//! - `tokens.rs`: token -> source, and the deferred release of tokens.
 //! - `registration.rs`: registering sources from any thread, tokens, and when a
 //!   source's memory may go.
 //! - `poll_evented.rs`: a registered source and the wait / try / clear-on-`WouldBlock`
@@ -28,6 +29,8 @@ pub(crate) mod ready;
 pub(crate) mod registration;
 #[allow(dead_code)] // used by `net`, which comes later
 pub(crate) mod scheduled_io;
+#[allow(dead_code)] // used only by `registration`, which loom builds leave out
+pub(crate) mod tokens;
 
 #[cfg(all(test, runtime_loom))]
 mod tests;

@@ -15,27 +15,19 @@
 //! took its key (tokio's deferred release, on a slab instead of raw pointers, so there
 //! is no `unsafe` here and a late event can at worst set readiness nobody reads).
 use super::ready::{Interest, Ready};
-use super::scheduled_io::{shutdown_error, ScheduledIo};
+use super::scheduled_io::ScheduledIo;
+use super::tokens::Tokens;
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use crate::loom::sync::{Arc, Mutex};
-use slab::Slab;
+use crate::loom::sync::Arc;
 use std::fmt;
 use std::io;
 
 /// The registry side of a runtime's driver; shared by the driver and every registration.
 pub(crate) struct IoHandle {
     registry: mio::Registry,
-    sources: Mutex<Sources>,
+    tokens: Tokens,
     /// Registered sources; while zero, busy workers skip polling the driver.
     registered: AtomicUsize,
-}
-
-struct Sources {
-    slab: Slab<Arc<ScheduledIo>>,
-    /// Keys deregistered since the driver's last turn started (module docs).
-    pending_release: Vec<usize>,
-    /// The runtime shut down: registering fails from now on.
-    shutdown: bool,
 }
 
 /// A source registered with a runtime's driver; deregisters it when dropped (if
@@ -52,11 +44,7 @@ impl IoHandle {
     pub(crate) fn new(registry: mio::Registry) -> IoHandle {
         IoHandle {
             registry,
-            sources: Mutex::new(Sources {
-                slab: Slab::new(),
-                pending_release: Vec::new(),
-                shutdown: false,
-            }),
+            tokens: Tokens::new(),
             registered: AtomicUsize::new(0),
         }
     }
@@ -79,20 +67,13 @@ impl IoHandle {
         source: &mut impl mio::event::Source,
         interest: Interest,
     ) -> io::Result<Registration> {
-        let shared = Arc::new(ScheduledIo::new());
-        let key = {
-            let mut sources = self.sources.lock();
-            if sources.shutdown {
-                return Err(shutdown_error());
-            }
-            sources.slab.insert(shared.clone())
-        };
+        let (key, shared) = self.tokens.insert()?;
         if let Err(e) = self
             .registry
             .register(source, mio::Token(key), interest.to_mio())
         {
             // Never in the poller, so no poll can report the key: free it at once.
-            self.sources.lock().slab.remove(key);
+            self.tokens.remove_unseen(key);
             return Err(e);
         }
         self.registered.fetch_add(1, SeqCst);
@@ -107,57 +88,28 @@ impl IoHandle {
     /// The driver, at the start of a turn: frees the keys deregistered since the last
     /// one (module docs).
     pub(crate) fn release_pending(&self) {
-        let mut sources = self.sources.lock();
-        let Sources {
-            slab,
-            pending_release,
-            ..
-        } = &mut *sources;
-        for key in pending_release.drain(..) {
-            slab.remove(key);
-        }
+        self.tokens.release_pending();
     }
 
     /// The driver, after a poll: sets the readiness of each event's source, then wakes
-    /// its waiters (outside the slab's lock). `scratch` is the driver's reused buffer.
+    /// its waiters. `scratch` is the driver's reused buffer.
     pub(crate) fn dispatch<'a>(
         &self,
         events: impl Iterator<Item = &'a mio::event::Event>,
         scratch: &mut Vec<(Arc<ScheduledIo>, Ready)>,
     ) {
-        {
-            let sources = self.sources.lock();
-            for event in events {
-                if let Some(io) = sources.slab.get(event.token().0) {
-                    let ready = Ready::from_event(event);
-                    let now = io.set_readiness(|r| r | ready);
-                    scratch.push((io.clone(), now));
-                }
-            }
-        }
-        for (io, ready) in scratch.drain(..) {
-            io.wake(ready);
-        }
+        let events = events.map(|e| (e.token().0, Ready::from_event(e)));
+        self.tokens.dispatch(events, scratch);
     }
 
     /// Shuts every source down (their waits fail with the shutdown error) and refuses
     /// new registrations.
     pub(crate) fn shutdown(&self) {
-        let all: Vec<Arc<ScheduledIo>> = {
-            let mut sources = self.sources.lock();
-            if sources.shutdown {
-                return;
-            }
-            sources.shutdown = true;
-            sources.slab.iter().map(|(_, io)| io.clone()).collect()
-        };
-        for io in all {
-            io.shutdown();
-        }
+        self.tokens.shutdown();
     }
 
     fn release(&self, key: usize) {
-        self.sources.lock().pending_release.push(key);
+        self.tokens.release(key);
         self.registered.fetch_sub(1, SeqCst);
     }
 }
