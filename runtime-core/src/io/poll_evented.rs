@@ -249,4 +249,66 @@ mod tests {
             assert_eq!(&client.await.unwrap(), b"hello");
         });
     }
+
+    /// A current-thread runtime asleep on its condvar (no driver exists yet: it has
+    /// registered nothing) wakes for I/O on a source that another thread registers, the
+    /// driver's creation included, and arms with the runtime's waker: the creating thread
+    /// unparks it so it re-parks in the driver (`scheduler/park.rs`, rule 5). Without
+    /// that, the runtime sleeps until the 10 s timeout and the test fails.
+    #[test]
+    fn current_thread_asleep_without_driver_wakes_for_io_registered_elsewhere() {
+        use crate::loom::sync::Mutex;
+        use std::task::{Context, Poll, Waker};
+        use std::time::{Duration, Instant};
+        let rt = crate::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let crate::scheduler::Handle::CurrentThread(inner) = &rt.handle().inner else {
+            unreachable!("a current-thread runtime")
+        };
+        let inner = inner.clone();
+        let source = Arc::new(Mutex::new(None::<PollEvented<mio::net::UnixStream>>));
+        let main_waker = Arc::new(Mutex::new(None::<Waker>));
+        let (a, mut b) = mio::net::UnixStream::pair().unwrap();
+        let other = {
+            let (handle, source, main_waker) =
+                (rt.handle().clone(), source.clone(), main_waker.clone());
+            crate::loom::thread::spawn(move || {
+                // Let the runtime thread fall asleep on its condvar first.
+                std::thread::sleep(Duration::from_millis(20));
+                let _enter = handle.enter();
+                let a = PollEvented::new(a).unwrap();
+                let waker = main_waker.lock().clone().expect("block_on polled first");
+                // Only the readable event can wake the runtime now.
+                assert!(a
+                    .poll_read_ready(&mut Context::from_waker(&waker))
+                    .is_pending());
+                *source.lock() = Some(a);
+                std::thread::sleep(Duration::from_millis(20));
+                b.write_all(b"x").unwrap();
+                b
+            })
+        };
+        let start = Instant::now();
+        let res = rt.block_on(async {
+            assert!(!inner.has_io_driver(), "no source registered yet");
+            crate::timeout(
+                Duration::from_secs(10),
+                poll_fn(|cx| {
+                    *main_waker.lock() = Some(cx.waker().clone());
+                    match &*source.lock() {
+                        Some(a) => a.poll_read_ready(cx).map(|r| r.map(|_| ())),
+                        None => Poll::Pending,
+                    }
+                }),
+            )
+            .await
+        });
+        let took = start.elapsed();
+        res.expect("woken by the I/O event, not the timeout")
+            .unwrap();
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        assert!(inner.has_io_driver());
+        let _b = other.join().unwrap();
+    }
 }

@@ -53,7 +53,7 @@ impl IoHandle {
     pub(crate) fn current() -> io::Result<Arc<IoHandle>> {
         let handle = crate::scheduler::context::current()
             .ok_or_else(|| io::Error::other(crate::error::NO_RUNTIME))?;
-        Ok(handle.io().clone())
+        Ok(handle.io()?.clone())
     }
 
     /// How many sources are registered.
@@ -287,6 +287,53 @@ mod tests {
         assert!(err.to_string().contains("shut down"), "{err}");
         let (mut c, _d) = mio::net::UnixStream::pair().unwrap();
         assert!(io.register(&mut c, Interest::READABLE).is_err());
+    }
+
+    /// A current-thread runtime that registers nothing never creates its I/O driver, and
+    /// shuts down without one; after that, no driver is created and registering fails
+    /// with the shutdown error. One that registers creates its driver then.
+    #[test]
+    fn current_thread_driver_is_created_by_the_first_registration_only() {
+        let current_thread = |rt: &crate::Runtime| match &rt.handle().inner {
+            crate::scheduler::Handle::CurrentThread(h) => h.clone(),
+            crate::scheduler::Handle::MultiThread(_) => unreachable!("a current-thread runtime"),
+        };
+        let rt = crate::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let inner = current_thread(&rt);
+        rt.block_on(async {
+            crate::spawn(async {}).await.unwrap();
+            crate::sleep(Duration::from_millis(2)).await;
+        });
+        assert!(!inner.has_io_driver());
+        drop(rt);
+        assert!(!inner.has_io_driver());
+        let err = inner.io().unwrap_err();
+        assert!(err.to_string().contains("shut down"), "{err}");
+        assert!(!inner.has_io_driver());
+
+        let rt = crate::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let inner = current_thread(&rt);
+        let (mut a, _b) = mio::net::UnixStream::pair().unwrap();
+        let mut reg = rt.block_on(async {
+            assert!(!inner.has_io_driver());
+            let io = IoHandle::current().unwrap();
+            assert!(inner.has_io_driver());
+            io.register(&mut a, Interest::READABLE).unwrap()
+        });
+        let mut wait = Box::pin(reg.shared().ready(Interest::READABLE));
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(wait.as_mut().poll(&mut cx).is_pending());
+        drop(rt);
+        assert!(matches!(
+            wait.as_mut().poll(&mut cx),
+            std::task::Poll::Ready(Err(_))
+        ));
+        drop(wait);
+        reg.deregister(&mut a).unwrap();
     }
 
     /// A current-thread runtime asleep in its driver (a source is registered) still

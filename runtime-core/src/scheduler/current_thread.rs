@@ -16,6 +16,12 @@
 //! parking thread raises `parked` before it reads the deadline, the registering side
 //! publishes its deadline before it reads `parked` (both SeqCst, with fences), so one of
 //! them sees the other (`loom_ct_timer_registration_wakes_parked_thread`).
+//!
+//! # I/O
+//!
+//! The I/O driver lives in the core's parker and is created by the first registration
+//! (from any thread; `scheduler/park.rs`, rule 5), so a runtime that never touches I/O
+//! costs no poller. From then on the driving thread sleeps in it.
 use super::context;
 use super::inject::Inject;
 use super::park::{Park, ParkThread, Unpark, UnparkThread};
@@ -43,15 +49,13 @@ pub(crate) struct Handle {
     core: Mutex<Option<Box<Core>>>,
     /// Threads in `block_on` waiting for the core.
     core_waiters: Mutex<Vec<UnparkThread>>,
+    /// Wakes the driving thread; also the way to the I/O driver, which its parker
+    /// creates on first use (module docs, I/O).
     unpark: UnparkThread,
     /// The runtime's clock and timers (one shard).
     pub(crate) time: runtime_timer::TimeHandle,
     /// The pool `spawn_blocking` runs on.
     pub(crate) blocking: runtime_blocking::ThreadPool,
-    /// The I/O driver's registry side; the driver itself is in the core's parker (none
-    /// under loom).
-    #[cfg(not(runtime_loom))]
-    pub(crate) io: Arc<crate::io::registration::IoHandle>,
     /// The driving thread is parked (or about to): timer registrations must unpark it.
     parked: Arc<AtomicBool>,
     pub(crate) config: Config,
@@ -91,10 +95,7 @@ impl Handle {
         config: Config,
         blocking: runtime_blocking::ThreadPool,
     ) -> std::io::Result<Arc<Handle>> {
-        let (driver, driver_wake) = crate::io::driver::Driver::new()?;
-        #[cfg(not(runtime_loom))]
-        let io = driver.io().clone();
-        let park = ParkThread::with_driver(driver, driver_wake);
+        let park = ParkThread::new();
         let unpark = park.unpark();
         let parked = Arc::new(AtomicBool::new(false));
         let time = {
@@ -125,8 +126,6 @@ impl Handle {
             unpark,
             time,
             blocking,
-            #[cfg(not(runtime_loom))]
-            io,
             parked,
             config,
             metrics: SharedMetrics::default(),
@@ -172,9 +171,9 @@ impl Handle {
     /// reference. Idempotent.
     pub(crate) fn shutdown(me: &Arc<Handle>) {
         let core = me.core.lock().take();
-        // Pending I/O waits fail with the shutdown error; new registrations are refused.
-        #[cfg(not(runtime_loom))]
-        me.io.shutdown();
+        // Pending I/O waits fail with the shutdown error; new registrations are refused,
+        // and no driver is created from now on.
+        me.unpark.shutdown_driver();
         me.owned.close_and_shutdown_all();
         drop(me.inject.close());
         if let Some(core) = core {
@@ -206,6 +205,19 @@ impl Handle {
         }
         self.parked.store(false, Relaxed);
         time.process();
+    }
+
+    /// The I/O driver's registry side, the driver created by the first call (module
+    /// docs, I/O); fails after shutdown.
+    #[cfg(not(runtime_loom))]
+    pub(crate) fn io(&self) -> std::io::Result<&Arc<crate::io::registration::IoHandle>> {
+        Ok(self.unpark.driver()?.io())
+    }
+
+    /// Whether the I/O driver was created.
+    #[cfg(all(test, not(runtime_loom)))]
+    pub(crate) fn has_io_driver(&self) -> bool {
+        self.unpark.has_driver()
     }
 
     /// Live tasks.

@@ -134,12 +134,14 @@ impl Handle {
         }
     }
 
-    /// The runtime's I/O driver (its registry side).
+    /// The runtime's I/O driver (its registry side); the current-thread runtime creates
+    /// its driver here, on first use. Fails after shutdown (current-thread) or if the OS
+    /// refuses a poller.
     #[cfg(not(runtime_loom))]
-    pub(crate) fn io(&self) -> &Arc<crate::io::registration::IoHandle> {
+    pub(crate) fn io(&self) -> std::io::Result<&Arc<crate::io::registration::IoHandle>> {
         match self {
-            Handle::CurrentThread(h) => &h.io,
-            Handle::MultiThread(h) => &h.io,
+            Handle::CurrentThread(h) => h.io(),
+            Handle::MultiThread(h) => Ok(&h.io),
         }
     }
 
