@@ -150,6 +150,9 @@ pub(crate) const CONDITION_FOREIGN_GUARD: &str = "`Condition::wait` was given th
 pub(crate) const SEMAPHORE_MERGE_FOREIGN: &str =
     "merging permits of different semaphores: merge only permits of one semaphore";
 
+/// An I/O future or registration whose runtime has shut down.
+pub(crate) const IO_DRIVER_SHUTDOWN: &str = "the runtime was shut down: I/O resources cannot be used after their runtime is gone; keep the runtime alive while its sockets are in use";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};

@@ -1,10 +1,24 @@
-//! `Driver`: a `mio::Poll` plus the `mio::Waker` that interrupts it.
+//! `Driver`: a `mio::Poll` plus the `mio::Waker` that interrupts it, and the dispatch of
+//! its events to the registered sources (`registration.rs`).
+//!
+//! Each turn ([`Driver::park`]) first frees the tokens deregistered since the last one,
+//! then polls for at most [`EVENTS_PER_TICK`] events, then sets each event's readiness
+//! on its source and wakes the matching waiters. More ready sources than that wait for
+//! the next turn (epoll keeps them), so one turn never holds a worker for long.
 //!
 //! mio is not loom-aware: under `runtime_loom` the driver is a loom condvar with the same
-//! interface, so the park models can swap it in.
+//! interface, so the park models can swap it in (registration needs a real poller, so
+//! it does not exist there; `ScheduledIo` is modelled on its own).
+
+/// Events collected per driver turn (tokio's default; `max_io_events_per_tick`).
+#[allow(dead_code)] // unused under loom
+pub(crate) const EVENTS_PER_TICK: usize = 1024;
 
 #[cfg(not(runtime_loom))]
 mod imp {
+    use crate::io::registration::IoHandle;
+    use crate::io::scheduled_io::ScheduledIo;
+    use crate::loom::sync::Arc;
     use std::io;
     use std::time::Duration;
 
@@ -14,6 +28,9 @@ mod imp {
     pub(crate) struct Driver {
         poll: mio::Poll,
         events: mio::Events,
+        io: Arc<IoHandle>,
+        /// Sources to wake after a turn, reused.
+        scratch: Vec<(Arc<ScheduledIo>, crate::io::ready::Ready)>,
     }
 
     /// Interrupts a worker blocked in [`Driver::park`].
@@ -25,10 +42,13 @@ mod imp {
         pub(crate) fn new() -> io::Result<(Driver, DriverHandle)> {
             let poll = mio::Poll::new()?;
             let waker = mio::Waker::new(poll.registry(), WAKE_TOKEN)?;
+            let io = Arc::new(IoHandle::new(poll.registry().try_clone()?));
             Ok((
                 Driver {
                     poll,
-                    events: mio::Events::with_capacity(256),
+                    events: mio::Events::with_capacity(super::EVENTS_PER_TICK),
+                    io,
+                    scratch: Vec::new(),
                 },
                 DriverHandle { waker },
             ))
@@ -37,13 +57,26 @@ mod imp {
         /// Blocks until woken, an event arrives, or `timeout` passes (`None`: no limit;
         /// zero: only collect what is ready).
         pub(crate) fn park(&mut self, timeout: Option<Duration>) {
+            self.io.release_pending();
             match self.poll.poll(&mut self.events, timeout) {
                 Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => return,
                 Err(e) => panic!("runtime: the I/O driver failed to poll: {e}"),
             }
-            // Readiness of registered sources is dispatched here once sources exist; the
-            // wake token only ends the wait.
+            // The wake token only ends the wait (no source has its key: a slab key is
+            // never `usize::MAX`).
+            let events = self.events.iter().filter(|e| e.token() != WAKE_TOKEN);
+            self.io.dispatch(events, &mut self.scratch);
+        }
+
+        /// Whether any source is registered (else parking in the poll is pointless).
+        pub(crate) fn has_sources(&self) -> bool {
+            self.io.registered() > 0
+        }
+
+        /// The registry side, for registrations from any thread.
+        pub(crate) fn io(&self) -> &Arc<IoHandle> {
+            &self.io
         }
     }
 
@@ -83,6 +116,11 @@ mod imp {
                 owners: crate::loom::sync::atomic::AtomicUsize::new(0),
             });
             Ok((Driver(inner.clone()), DriverHandle(inner)))
+        }
+
+        /// Nothing registers with the stand-in.
+        pub(crate) fn has_sources(&self) -> bool {
+            false
         }
 
         pub(crate) fn park(&mut self, timeout: Option<Duration>) {

@@ -312,7 +312,7 @@ impl Builder {
             scheduler::blocking_pool(&config, self.max_blocking_threads, self.thread_keep_alive)?;
         match self.kind {
             Kind::CurrentThread => {
-                let handle = current_thread::Handle::new(config, blocking);
+                let handle = current_thread::Handle::new(config, blocking)?;
                 Ok(Runtime::from_handle(Handle {
                     inner: scheduler::Handle::CurrentThread(handle),
                 }))

@@ -16,6 +16,12 @@
 //! parking thread raises `parked` before it reads the deadline, the registering side
 //! publishes its deadline before it reads `parked` (both SeqCst, with fences), so one of
 //! them sees the other (`loom_ct_timer_registration_wakes_parked_thread`).
+//!
+//! # I/O
+//!
+//! The I/O driver lives in the core's parker and is created by the first registration
+//! (from any thread; `scheduler/park.rs`, rule 5), so a runtime that never touches I/O
+//! costs no poller. From then on the driving thread sleeps in it.
 use super::context;
 use super::inject::Inject;
 use super::park::{Park, ParkThread, Unpark, UnparkThread};
@@ -43,6 +49,8 @@ pub(crate) struct Handle {
     core: Mutex<Option<Box<Core>>>,
     /// Threads in `block_on` waiting for the core.
     core_waiters: Mutex<Vec<UnparkThread>>,
+    /// Wakes the driving thread; also the way to the I/O driver, which its parker
+    /// creates on first use (module docs, I/O).
     unpark: UnparkThread,
     /// The runtime's clock and timers (one shard).
     pub(crate) time: runtime_timer::TimeHandle,
@@ -83,7 +91,10 @@ struct Local {
 }
 
 impl Handle {
-    pub(crate) fn new(config: Config, blocking: runtime_blocking::ThreadPool) -> Arc<Handle> {
+    pub(crate) fn new(
+        config: Config,
+        blocking: runtime_blocking::ThreadPool,
+    ) -> std::io::Result<Arc<Handle>> {
         let park = ParkThread::new();
         let unpark = park.unpark();
         let parked = Arc::new(AtomicBool::new(false));
@@ -99,7 +110,7 @@ impl Handle {
                 }
             })
         };
-        Arc::new(Handle {
+        Ok(Arc::new(Handle {
             inject: Inject::new(),
             owned: OwnedTasks::new(1),
             woken: AtomicBool::new(false),
@@ -118,7 +129,7 @@ impl Handle {
             parked,
             config,
             metrics: SharedMetrics::default(),
-        })
+        }))
     }
 
     /// Runs `future` to completion on this thread, driving the scheduler meanwhile.
@@ -160,6 +171,9 @@ impl Handle {
     /// reference. Idempotent.
     pub(crate) fn shutdown(me: &Arc<Handle>) {
         let core = me.core.lock().take();
+        // Pending I/O waits fail with the shutdown error; new registrations are refused,
+        // and no driver is created from now on.
+        me.unpark.shutdown_driver();
         me.owned.close_and_shutdown_all();
         drop(me.inject.close());
         if let Some(core) = core {
@@ -191,6 +205,19 @@ impl Handle {
         }
         self.parked.store(false, Relaxed);
         time.process();
+    }
+
+    /// The I/O driver's registry side, the driver created by the first call (module
+    /// docs, I/O); fails after shutdown.
+    #[cfg(not(runtime_loom))]
+    pub(crate) fn io(&self) -> std::io::Result<&Arc<crate::io::registration::IoHandle>> {
+        Ok(self.unpark.driver()?.io())
+    }
+
+    /// Whether the I/O driver was created.
+    #[cfg(all(test, not(runtime_loom)))]
+    pub(crate) fn has_io_driver(&self) -> bool {
+        self.unpark.has_driver()
     }
 
     /// Live tasks.

@@ -134,6 +134,17 @@ impl Handle {
         }
     }
 
+    /// The runtime's I/O driver (its registry side); the current-thread runtime creates
+    /// its driver here, on first use. Fails after shutdown (current-thread) or if the OS
+    /// refuses a poller.
+    #[cfg(not(runtime_loom))]
+    pub(crate) fn io(&self) -> std::io::Result<&Arc<crate::io::registration::IoHandle>> {
+        match self {
+            Handle::CurrentThread(h) => h.io(),
+            Handle::MultiThread(h) => Ok(&h.io),
+        }
+    }
+
     pub(crate) fn ptr_eq(&self, other: &Handle) -> bool {
         match (self, other) {
             (Handle::CurrentThread(a), Handle::CurrentThread(b)) => Arc::ptr_eq(a, b),

@@ -68,4 +68,4 @@ pub use semaphore::{
 };
 
 #[cfg(all(test, runtime_loom))]
-mod tests;
+pub(crate) mod tests; // `io`'s models share its `block_on`

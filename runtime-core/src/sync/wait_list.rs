@@ -282,6 +282,36 @@ impl<T> WaitList<T> {
         }
     }
 
+    /// Unlinks every node whose data `pred` accepts, front to back, after letting `f` hand
+    /// it what it waited for, and puts their wakers in `wakers`; the others keep their
+    /// place (the I/O driver wakes only the waiters whose interest an event matches).
+    pub(crate) fn drain_matching_with(
+        &mut self,
+        mut pred: impl FnMut(&T) -> bool,
+        mut f: impl FnMut(&mut T),
+        wakers: &mut WakeList,
+    ) {
+        let mut cur = self.head;
+        while let Some(node) = cur {
+            // SAFETY: `node` is linked in this list and we hold `&mut self` (rule 2); we
+            // read its successor before unlinking it, and touch it no more after its
+            // `linked` store (rule 4).
+            unsafe {
+                let inner = &mut *inner_ptr(node);
+                cur = inner.next;
+                if !pred(&inner.data) {
+                    continue;
+                }
+                f(&mut inner.data);
+                if let Some(w) = inner.waker.take() {
+                    wakers.push(w);
+                }
+                self.unlink(node);
+                node.as_ref().linked.store(false, Ordering::Release);
+            }
+        }
+    }
+
     /// Removes `ptr` from the chain.
     ///
     /// # Safety
@@ -464,6 +494,26 @@ mod tests {
         let mut order = Vec::new();
         list.drain_with(|d| order.push(*d), &mut WakeList::new());
         assert_eq!(order, [1, 3, 0]);
+    }
+
+    #[test]
+    fn drain_matching_keeps_the_others_in_order() {
+        let mut list = WaitList::<u32>::new();
+        let (count, w) = waker();
+        let mut nodes: Vec<_> = (0..5).map(|i| Box::pin(Node::new(i))).collect();
+        for n in &mut nodes {
+            list.enqueue(n.as_mut(), &w);
+        }
+        let mut wakers = WakeList::new();
+        list.drain_matching_with(|d| d % 2 == 0, |d| *d += 10, &mut wakers);
+        wakers.wake_all();
+        assert_eq!(count.0.load(Ordering::SeqCst), 3);
+        assert_eq!(list.len(), 2);
+        assert_eq!(*list.data(nodes[0].as_mut()), 10);
+        assert_eq!(*list.data(nodes[4].as_mut()), 14);
+        let mut order = Vec::new();
+        list.drain_with(|d| order.push(*d), &mut WakeList::new());
+        assert_eq!(order, [1, 3]);
     }
 
     #[test]

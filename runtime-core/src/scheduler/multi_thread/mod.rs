@@ -79,6 +79,9 @@ pub(crate) struct Handle {
     pub(crate) time: runtime_timer::TimeHandle,
     /// The pool `spawn_blocking` runs on.
     pub(crate) blocking: runtime_blocking::ThreadPool,
+    /// The I/O driver's registry side (none under loom).
+    #[cfg(not(runtime_loom))]
+    pub(crate) io: Arc<crate::io::registration::IoHandle>,
     pub(crate) config: Config,
 }
 
@@ -177,6 +180,8 @@ impl Handle {
             monitor_started: AtomicBool::new(false),
             time: driver.time().clone(),
             blocking,
+            #[cfg(not(runtime_loom))]
+            io: driver.io().clone(),
             config,
         });
         for core in cores {
@@ -310,6 +315,10 @@ impl Handle {
     /// (0 when it did not wait).
     pub(crate) fn shutdown(me: &Arc<Handle>, wait: Wait) -> usize {
         me.shutdown.store(true, SeqCst);
+        // Pending I/O waits (in tasks, or in a `block_on` future) fail with the shutdown
+        // error instead of hanging; new registrations are refused.
+        #[cfg(not(runtime_loom))]
+        me.io.shutdown();
         for r in me.remotes.iter() {
             r.unpark.unpark();
         }

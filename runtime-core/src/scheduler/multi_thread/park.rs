@@ -79,9 +79,9 @@ impl Drop for WorkerGuard {
 pub(crate) struct SharedDriver {
     driver: Mutex<Driver>,
     wake: Arc<DriverWake>,
-    /// Registered I/O sources. While zero, busy workers skip the non-blocking poll (a
-    /// syscall).
-    interest: AtomicUsize,
+    /// The driver's registry side (none under loom, which has no real poller).
+    #[cfg(not(runtime_loom))]
+    io: Arc<crate::io::registration::IoHandle>,
     time: TimeHandle,
 }
 
@@ -174,6 +174,8 @@ impl SharedDriver {
     /// The driver of a runtime with `shards` timer shards on `clock`.
     pub(crate) fn new(clock: Clock, shards: usize) -> std::io::Result<Arc<SharedDriver>> {
         let (driver, handle) = Driver::new()?;
+        #[cfg(not(runtime_loom))]
+        let io = driver.io().clone();
         let wake = Arc::new(DriverWake {
             handle,
             sleep_until: AtomicU64::new(NOT_SLEEPING),
@@ -189,7 +191,8 @@ impl SharedDriver {
         Ok(Arc::new(SharedDriver {
             driver: Mutex::new(driver),
             wake,
-            interest: AtomicUsize::new(0),
+            #[cfg(not(runtime_loom))]
+            io,
             time,
         }))
     }
@@ -199,9 +202,24 @@ impl SharedDriver {
         &self.time
     }
 
+    /// The driver's registry side, for registering sources from any thread.
+    #[cfg(not(runtime_loom))]
+    pub(crate) fn io(&self) -> &Arc<crate::io::registration::IoHandle> {
+        &self.io
+    }
+
+    /// Registered I/O sources. While zero, busy workers skip the non-blocking poll (a
+    /// syscall).
+    fn io_sources(&self) -> usize {
+        #[cfg(not(runtime_loom))]
+        return self.io.registered();
+        #[cfg(runtime_loom)]
+        return 0;
+    }
+
     /// Whether anything is registered that the driver must watch: I/O sources or timers.
     pub(crate) fn has_interest(&self) -> bool {
-        self.interest.load(SeqCst) > 0 || self.time.next_deadline().is_some()
+        self.io_sources() > 0 || self.time.next_deadline().is_some()
     }
 
     /// A worker about to sleep without the driver: the timers it registered did not
@@ -299,7 +317,7 @@ impl Parker {
 
     /// Polls the driver without blocking, if it watches I/O sources and nobody holds it.
     pub(crate) fn poll_driver(&mut self) {
-        if self.inner.shared.interest.load(SeqCst) == 0 {
+        if self.inner.shared.io_sources() == 0 {
             return;
         }
         if let Some(mut driver) = self.inner.shared.driver.try_lock() {

@@ -46,3 +46,43 @@ fn loom_park_two_unparkers() {
         }
     });
 }
+
+/// Rule 5: another thread creates the driver and an I/O event arrives in it (the event
+/// ends a driver wait only, never a condvar sleep) while the parker, which saw no driver,
+/// goes to sleep on the condvar. The creation's unpark brings it back to sleep in the
+/// driver; without it the parker sleeps through the event (a loom deadlock).
+#[test]
+fn loom_park_lazy_driver_creation_vs_condvar_sleep() {
+    model(|| {
+        let mut park = ParkThread::new();
+        let unpark = park.unpark();
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        let th = thread::spawn(move || {
+            let driver = unpark.driver().unwrap();
+            f.store(true, SeqCst);
+            driver.simulate_event();
+        });
+        while !flag.load(SeqCst) {
+            park.park();
+        }
+        th.join().unwrap();
+    });
+}
+
+/// Rule 5: creating the driver races shutdown; either the creation fails (and no driver
+/// is created later), or shutdown sees the driver (so it fails the driver's sources),
+/// never a driver that shutdown missed.
+#[test]
+fn loom_park_lazy_driver_creation_vs_shutdown() {
+    model(|| {
+        let park = ParkThread::new();
+        let unpark = park.unpark();
+        let creator = park.unpark();
+        let th = thread::spawn(move || creator.driver().is_ok());
+        let saw_driver = unpark.shutdown_driver();
+        let created = th.join().unwrap();
+        assert_eq!(created, saw_driver);
+        assert_eq!(unpark.driver().is_ok(), created);
+    });
+}

@@ -32,7 +32,7 @@ impl Wake for Flag {
 
 /// Polls `fut` until it is ready, blocking on a condvar while it waits for its waker: a
 /// lost wakeup shows up as a loom deadlock.
-pub(super) fn block_on<F: Future>(fut: F) -> F::Output {
+pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
     let flag = StdArc::new(Flag {
         woken: Mutex::new(false),
         cond: Condvar::new(),
@@ -53,7 +53,7 @@ pub(super) fn block_on<F: Future>(fut: F) -> F::Output {
 }
 
 /// Polls `fut` once with a waker that records nothing.
-pub(super) fn poll_once<F: Future + Unpin>(fut: &mut F) -> Poll<F::Output> {
+pub(crate) fn poll_once<F: Future + Unpin>(fut: &mut F) -> Poll<F::Output> {
     let mut cx = Context::from_waker(Waker::noop());
     std::pin::Pin::new(fut).poll(&mut cx)
 }
