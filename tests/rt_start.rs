@@ -30,10 +30,10 @@ fn the_monitor_starts_with_the_first_task() {
     rt.block_on(async {
         runtime::sleep(Duration::from_millis(1)).await;
     });
-    assert_eq!(count_named("rtsa"), 2, "{:?}", thread_names());
+    // A new thread names itself once it runs (slow under ASan): wait for both workers.
+    support::wait_until(|| count_named("rtsa") == 2, "both workers run");
     assert_eq!(count_named("rtsa-monitor"), 0, "{:?}", thread_names());
     rt.block_on(async { runtime::spawn(async {}).await.unwrap() });
-    // A new thread names itself once it runs.
     support::wait_until(|| count_named("rtsa-monitor") == 1, "the monitor starts");
     // A second task does not start a second monitor.
     rt.block_on(async { runtime::spawn(async {}).await.unwrap() });
@@ -55,6 +55,6 @@ fn one_worker_needs_no_monitor() {
         .build()
         .unwrap();
     rt.block_on(async { runtime::spawn(async {}).await.unwrap() });
-    assert_eq!(count_named("rtsb"), 1, "{:?}", thread_names());
+    support::wait_until(|| count_named("rtsb") == 1, "the worker runs");
     assert_eq!(count_named("rtsb-monitor"), 0, "{:?}", thread_names());
 }
