@@ -1,28 +1,13 @@
 //! Blocking a plain thread on a future: the engine of the `blocking_*` calls of `sync`
 //! (`Receiver::blocking_recv`, `Mutex::blocking_lock`, ...).
 use crate::error;
-use crate::loom::sync::{Condvar, Mutex};
+use crate::scheduler::park::{Park, ParkThread};
 use std::future::Future;
 use std::pin::pin;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll};
 
-/// Wakes the blocked thread.
-struct ThreadWaker {
-    woken: Mutex<bool>,
-    cond: Condvar,
-}
-
-impl Wake for ThreadWaker {
-    fn wake(self: std::sync::Arc<Self>) {
-        self.wake_by_ref();
-    }
-    fn wake_by_ref(self: &std::sync::Arc<Self>) {
-        *self.woken.lock() = true;
-        self.cond.notify_one();
-    }
-}
-
-/// Runs `fut` to completion on this thread, parking it while the future is pending.
+/// Runs `fut` to completion on this thread, parking it (on the scheduler's token parker,
+/// whose wakeups are never lost: `loom_park_*`) while the future is pending.
 ///
 /// Panics, naming `what` (the public call, like "`Mutex::blocking_lock`"), when called on a
 /// runtime thread: blocking a worker would stall every task queued on it, and could
@@ -32,22 +17,15 @@ pub(crate) fn block_on_thread<F: Future>(what: &str, fut: F) -> F::Output {
     if crate::scheduler::context::in_runtime() {
         panic!("{what}{}", error::BLOCKING_IN_RUNTIME);
     }
-    let parker = std::sync::Arc::new(ThreadWaker {
-        woken: Mutex::new(false),
-        cond: Condvar::new(),
-    });
-    let waker = Waker::from(parker.clone());
+    let mut park = ParkThread::new();
+    let waker = park.unpark().into_waker();
     let mut cx = Context::from_waker(&waker);
     let mut fut = pin!(fut);
     loop {
         if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
             return out;
         }
-        let mut woken = parker.woken.lock();
-        while !*woken {
-            parker.cond.wait(&mut woken);
-        }
-        *woken = false;
+        park.park();
     }
 }
 

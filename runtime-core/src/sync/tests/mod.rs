@@ -9,47 +9,15 @@ mod loom_queue;
 mod loom_wait_list;
 mod loom_watch;
 
-use crate::loom::sync::{Condvar, Mutex};
 use std::future::Future;
-use std::pin::pin;
-use std::sync::Arc as StdArc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 
 pub(super) use crate::loom::model;
 
-/// A waker that records that it was woken and unblocks a waiting `block_on`.
-struct Flag {
-    woken: Mutex<bool>,
-    cond: Condvar,
-}
-
-impl Wake for Flag {
-    fn wake(self: StdArc<Self>) {
-        *self.woken.lock() = true;
-        self.cond.notify_one();
-    }
-}
-
-/// Polls `fut` until it is ready, blocking on a condvar while it waits for its waker: a
-/// lost wakeup shows up as a loom deadlock.
+/// Polls `fut` until it is ready, parking while it waits for its waker: a lost wakeup
+/// shows up as a loom deadlock.
 pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
-    let flag = StdArc::new(Flag {
-        woken: Mutex::new(false),
-        cond: Condvar::new(),
-    });
-    let waker = Waker::from(flag.clone());
-    let mut cx = Context::from_waker(&waker);
-    let mut fut = pin!(fut);
-    loop {
-        if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
-            return out;
-        }
-        let mut woken = flag.woken.lock();
-        while !*woken {
-            flag.cond.wait(&mut woken);
-        }
-        *woken = false;
-    }
+    crate::util::block::block_on_thread("a loom model", fut)
 }
 
 /// Polls `fut` once with a waker that records nothing.
