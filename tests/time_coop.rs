@@ -27,15 +27,33 @@ const FAIR: usize = 4 * BUDGET;
 /// Where a loop that never yields gives up, so a regression fails instead of hanging.
 const CAP: usize = 1_000_000;
 
-/// Runs `step` until `flag` is set (or [`CAP`] times); returns how many times it ran.
+/// The spinner's view of its sibling: `queued` once the sibling has been spawned, `set`
+/// once it has run.
+#[derive(Default)]
+struct Race {
+    queued: AtomicBool,
+    set: AtomicBool,
+}
+
+/// Runs `step` until `race.set` (or [`CAP`] times); returns how many times it ran after
+/// the sibling was queued (the thread that spawns it may be descheduled between the two
+/// spawns on a loaded machine: the spinner's lone iterations before that do not count).
+/// A loop that never saw the flag returns `CAP`.
 macro_rules! count_until {
-    ($flag:expr, $step:block) => {{
-        let mut n = 0;
-        while !$flag.load(SeqCst) && n < CAP {
+    ($race:expr, $step:block) => {{
+        let (mut n, mut total) = (0, 0);
+        while !$race.set.load(SeqCst) && total < CAP {
             $step;
-            n += 1;
+            total += 1;
+            if $race.queued.load(SeqCst) {
+                n += 1;
+            }
         }
-        n
+        if total == CAP {
+            CAP
+        } else {
+            n
+        }
     }};
 }
 
@@ -46,17 +64,19 @@ fn flavors() -> Vec<(&'static str, Runtime)> {
     ]
 }
 
-/// Spawns `spin(flag)` and then a sibling that sets `flag`, and returns how many
-/// iterations the spinner ran before it saw the flag.
+/// Spawns `spin(race)` and then a sibling that sets `race.set`, and returns how many
+/// iterations the spinner ran between the sibling's spawn and its run.
 fn spin_until_sibling_runs<F, Fut>(rt: &Runtime, spin: F) -> usize
 where
-    F: FnOnce(Arc<AtomicBool>) -> Fut,
+    F: FnOnce(Arc<Race>) -> Fut,
     Fut: Future<Output = usize> + Send + 'static,
 {
     rt.block_on(async {
-        let flag = Arc::new(AtomicBool::new(false));
-        let spinner = runtime::spawn(spin(flag.clone()));
-        let _sibling = runtime::spawn(async move { flag.store(true, SeqCst) });
+        let race = Arc::new(Race::default());
+        let spinner = runtime::spawn(spin(race.clone()));
+        let setter = race.clone();
+        let _sibling = runtime::spawn(async move { setter.set.store(true, SeqCst) });
+        race.queued.store(true, SeqCst);
         spinner.await.expect("the spinner finishes")
     })
 }
@@ -78,9 +98,10 @@ fn asyncios_idiom_in_the_main_future_terminates() {
     // `while not flag: await asyncio.sleep(0)` in main, the setter spawned beside it.
     for (name, rt) in flavors() {
         let n = rt.block_on(async {
-            let flag = Arc::new(AtomicBool::new(false));
+            let flag = Arc::new(Race::default());
             let setter = flag.clone();
-            let _setter = runtime::spawn(async move { setter.store(true, SeqCst) });
+            let _setter = runtime::spawn(async move { setter.set.store(true, SeqCst) });
+            flag.queued.store(true, SeqCst);
             count_until!(flag, {
                 sleep(Duration::ZERO).await;
             })
