@@ -55,6 +55,7 @@ pub mod time {
 }
 
 pub use runtime_core::sync;
+pub use runtime_core::{io, net};
 
 pub use runtime_macros::{main, test};
 

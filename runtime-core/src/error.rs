@@ -153,6 +153,10 @@ pub(crate) const SEMAPHORE_MERGE_FOREIGN: &str =
 /// An I/O future or registration whose runtime has shut down.
 pub(crate) const IO_DRIVER_SHUTDOWN: &str = "the runtime was shut down: I/O resources cannot be used after their runtime is gone; keep the runtime alive while its sockets are in use";
 
+/// An address argument that resolved to no address at all.
+pub(crate) const NO_SOCKET_ADDRESSES: &str =
+    "the address resolved to no socket addresses: pass a \"host:port\" string or a SocketAddr";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};

@@ -19,8 +19,9 @@
 
 mod blocking;
 mod error;
-mod io;
+pub mod io;
 mod loom;
+pub mod net;
 mod runtime;
 mod scheduler;
 pub mod sync;

@@ -1,4 +1,6 @@
-//! The I/O driver: one `mio::Poll` per runtime, which idle workers block in.
+//! I/O: [`ReadBuf`], the buffer the socket types read into without zero-filling it.
+//!
+//! Inside, the I/O driver: one `mio::Poll` per runtime, which idle workers block in.
 //!
 //! Only one worker at a time owns the driver (`scheduler/multi_thread/park.rs`); the
 //! others sleep on a condvar. The pieces, bottom up:
@@ -19,6 +21,8 @@
 //! are used only by its tests, hence the `dead_code` allowances on the module
 //! declarations below (remove them as the users arrive).
 pub(crate) mod driver;
+mod read_buf;
+pub use read_buf::ReadBuf;
 #[cfg(not(runtime_loom))]
 #[allow(dead_code)] // used by `net`, which comes later
 pub(crate) mod poll_evented;

@@ -6,11 +6,13 @@
 //! again ([`PollEvented::poll_io`], [`PollEvented::try_io`]). Because the clear only
 //! applies to the tick it saw (`scheduled_io.rs`, rule 2), an edge that arrived during
 //! the call keeps the readiness set and the next wait returns at once.
+use super::read_buf::ReadBuf;
 use super::ready::Interest;
 use super::registration::{IoHandle, Registration};
 use super::scheduled_io::ReadyEvent;
 use std::fmt;
 use std::io;
+use std::os::fd::AsRawFd;
 use std::task::{ready, Context, Poll};
 
 /// A registered source; deregisters it when dropped.
@@ -101,6 +103,187 @@ impl<E: mio::event::Source> PollEvented<E> {
             shared.clear_readiness(event);
         }
         out
+    }
+}
+
+/// Byte-stream operations for socket sources: reads straight into uninitialized memory
+/// (`recv(2)` writes through a raw pointer, never reads it) and writes that never raise
+/// `SIGPIPE` (`MSG_NOSIGNAL`).
+///
+/// A read or write that moved fewer bytes than asked for drained the socket's buffer (or
+/// filled the peer's), so it clears the readiness it saw: the next call waits for the
+/// driver's next edge instead of spending a syscall to learn `WouldBlock`.
+impl<E: mio::event::Source + AsRawFd> PollEvented<E> {
+    /// Reads into `buf`'s unfilled part; `Ready(Ok(()))` with nothing filled is end of
+    /// stream (or a `buf` with no room left).
+    pub(crate) fn poll_read_buf(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let shared = self.registration.shared();
+        loop {
+            let event = ready!(shared.poll_ready(cx, Interest::READABLE))?;
+            // SAFETY: `recv` only writes initialized bytes into the slice, so bytes that
+            // were initialized stay so (`unfilled_mut`'s contract).
+            let unfilled = unsafe { buf.unfilled_mut() };
+            let want = unfilled.len();
+            match sys::recv(self.get_ref().as_raw_fd(), unfilled, 0) {
+                Ok(n) => {
+                    // SAFETY: the kernel initialized the `n` bytes it wrote.
+                    unsafe { buf.assume_init(n) };
+                    buf.advance(n);
+                    if n > 0 && n < want {
+                        shared.clear_readiness(event);
+                    }
+                    return Poll::Ready(Ok(()));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => shared.clear_readiness(event),
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    /// Reads into `dst` (an initialized slice); `Ready(Ok(0))` is end of stream.
+    pub(crate) fn poll_read(
+        &self,
+        cx: &mut Context<'_>,
+        dst: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let mut buf = ReadBuf::new(dst);
+        ready!(self.poll_read_buf(cx, &mut buf))?;
+        Poll::Ready(Ok(buf.filled().len()))
+    }
+
+    /// Peeks into `dst` without consuming what it reads.
+    pub(crate) fn poll_peek(
+        &self,
+        cx: &mut Context<'_>,
+        dst: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let fd = self.get_ref().as_raw_fd();
+        self.poll_io(cx, Interest::READABLE, |_| {
+            let mut buf = ReadBuf::new(&mut *dst);
+            // SAFETY: `recv` writes only initialized bytes.
+            let n = sys::recv(fd, unsafe { buf.unfilled_mut() }, libc::MSG_PEEK)?;
+            Ok(n)
+        })
+    }
+
+    /// Writes from `src`, as much as the socket takes now.
+    pub(crate) fn poll_write(&self, cx: &mut Context<'_>, src: &[u8]) -> Poll<io::Result<usize>> {
+        let shared = self.registration.shared();
+        loop {
+            let event = ready!(shared.poll_ready(cx, Interest::WRITABLE))?;
+            match sys::send(self.get_ref().as_raw_fd(), src) {
+                Ok(n) => {
+                    if n > 0 && n < src.len() {
+                        shared.clear_readiness(event);
+                    }
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => shared.clear_readiness(event),
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    /// Writes from several buffers in one `sendmsg(2)`.
+    pub(crate) fn poll_write_vectored(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let fd = self.get_ref().as_raw_fd();
+        self.poll_io(cx, Interest::WRITABLE, |_| sys::send_vectored(fd, bufs))
+    }
+
+    /// Reads now if the socket looks readable, else `WouldBlock`.
+    pub(crate) fn try_read_buf(&self, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
+        let fd = self.get_ref().as_raw_fd();
+        self.try_io(Interest::READABLE, |_| {
+            // SAFETY: `recv` writes only initialized bytes.
+            let n = sys::recv(fd, unsafe { buf.unfilled_mut() }, 0)?;
+            // SAFETY: the kernel initialized the `n` bytes it wrote.
+            unsafe { buf.assume_init(n) };
+            buf.advance(n);
+            Ok(n)
+        })
+    }
+
+    /// Writes now if the socket looks writable, else `WouldBlock`.
+    pub(crate) fn try_write(&self, src: &[u8]) -> io::Result<usize> {
+        let fd = self.get_ref().as_raw_fd();
+        self.try_io(Interest::WRITABLE, |_| sys::send(fd, src))
+    }
+}
+
+/// The raw socket calls behind the stream operations.
+mod sys {
+    use std::io;
+    use std::mem::MaybeUninit;
+    use std::os::fd::RawFd;
+
+    /// `recv(2)` into `dst`, which may be uninitialized.
+    pub(super) fn recv(
+        fd: RawFd,
+        dst: &mut [MaybeUninit<u8>],
+        flags: libc::c_int,
+    ) -> io::Result<usize> {
+        loop {
+            // SAFETY: `dst` is valid for `dst.len()` bytes of writes for the call's
+            // duration; the kernel writes no more than that and never reads it.
+            let n = unsafe { libc::recv(fd, dst.as_mut_ptr().cast(), dst.len(), flags) };
+            match n {
+                -1 => {
+                    let e = io::Error::last_os_error();
+                    if e.kind() != io::ErrorKind::Interrupted {
+                        return Err(e);
+                    }
+                }
+                n => return Ok(n as usize),
+            }
+        }
+    }
+
+    /// `send(2)` with `MSG_NOSIGNAL`: a closed peer is `BrokenPipe`, not `SIGPIPE`.
+    pub(super) fn send(fd: RawFd, src: &[u8]) -> io::Result<usize> {
+        loop {
+            // SAFETY: `src` is valid for `src.len()` bytes of reads for the call.
+            let n = unsafe { libc::send(fd, src.as_ptr().cast(), src.len(), libc::MSG_NOSIGNAL) };
+            match n {
+                -1 => {
+                    let e = io::Error::last_os_error();
+                    if e.kind() != io::ErrorKind::Interrupted {
+                        return Err(e);
+                    }
+                }
+                n => return Ok(n as usize),
+            }
+        }
+    }
+
+    /// `sendmsg(2)` of several buffers, with `MSG_NOSIGNAL`.
+    pub(super) fn send_vectored(fd: RawFd, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        // SAFETY: an all-zero `msghdr` is valid (no name, no control data).
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        // `IoSlice` is ABI-compatible with `iovec` on unix (its documented guarantee);
+        // the kernel only reads through the pointer.
+        msg.msg_iov = bufs.as_ptr() as *mut libc::iovec;
+        msg.msg_iovlen = bufs.len().min(libc::c_int::MAX as usize) as _;
+        loop {
+            // SAFETY: `msg` points at `bufs`, valid for reads for the call's duration.
+            let n = unsafe { libc::sendmsg(fd, &msg, libc::MSG_NOSIGNAL) };
+            match n {
+                -1 => {
+                    let e = io::Error::last_os_error();
+                    if e.kind() != io::ErrorKind::Interrupted {
+                        return Err(e);
+                    }
+                }
+                n => return Ok(n as usize),
+            }
+        }
     }
 }
 
