@@ -16,7 +16,7 @@ pub(crate) const ZERO_WORKERS: &str = "worker_threads must be at least 1: pass a
 
 /// `global_queue_interval(0)` or `event_interval(0)`.
 pub(crate) const ZERO_INTERVAL: &str =
-    "scheduler intervals must be at least 1: pass a positive number of polls";
+    "global_queue_interval, event_interval and max_io_events_per_tick must be at least 1: pass a positive number";
 
 /// `max_blocking_threads(0)`.
 pub(crate) const ZERO_BLOCKING_THREADS: &str = "max_blocking_threads must be at least 1: pass a positive number, or leave it unset for the default of 512";

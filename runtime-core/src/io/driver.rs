@@ -2,7 +2,7 @@
 //! its events to the registered sources (`registration.rs`).
 //!
 //! Each turn ([`Driver::park`]) first frees the tokens deregistered since the last one,
-//! then polls for at most [`EVENTS_PER_TICK`] events, then sets each event's readiness
+//! then polls for at most `max_io_events_per_tick` ([`EVENTS_PER_TICK`] by default) events, then sets each event's readiness
 //! on its source and wakes the matching waiters. More ready sources than that wait for
 //! the next turn (epoll keeps them), so one turn never holds a worker for long.
 //!
@@ -11,7 +11,6 @@
 //! it does not exist there; `ScheduledIo` is modelled on its own).
 
 /// Events collected per driver turn (tokio's default; `max_io_events_per_tick`).
-#[allow(dead_code)] // unused under loom
 pub(crate) const EVENTS_PER_TICK: usize = 1024;
 
 #[cfg(not(runtime_loom))]
@@ -39,14 +38,15 @@ mod imp {
     }
 
     impl Driver {
-        pub(crate) fn new() -> io::Result<(Driver, DriverHandle)> {
+        /// A driver that collects at most `max_events` events per turn.
+        pub(crate) fn new(max_events: usize) -> io::Result<(Driver, DriverHandle)> {
             let poll = mio::Poll::new()?;
             let waker = mio::Waker::new(poll.registry(), WAKE_TOKEN)?;
             let io = Arc::new(IoHandle::new(poll.registry().try_clone()?));
             Ok((
                 Driver {
                     poll,
-                    events: mio::Events::with_capacity(super::EVENTS_PER_TICK),
+                    events: mio::Events::with_capacity(max_events),
                     io,
                     scratch: Vec::new(),
                 },
@@ -109,7 +109,7 @@ mod imp {
     pub(crate) struct DriverHandle(Arc<Inner>);
 
     impl Driver {
-        pub(crate) fn new() -> io::Result<(Driver, DriverHandle)> {
+        pub(crate) fn new(_max_events: usize) -> io::Result<(Driver, DriverHandle)> {
             let inner = Arc::new(Inner {
                 woken: Mutex::new(false),
                 condvar: Condvar::new(),

@@ -494,4 +494,44 @@ mod tests {
         assert!(inner.has_io_driver());
         let _b = other.join().unwrap();
     }
+
+    /// The stream ops through a driver that hands out one event per turn: 32 pairs,
+    /// each written once and read into uninitialized memory, all arrive (the rest wait
+    /// in the OS for later turns), on both flavors.
+    #[test]
+    fn one_event_per_turn_still_delivers_every_event() {
+        for mut b in [
+            crate::runtime::Builder::new_multi_thread(),
+            crate::runtime::Builder::new_current_thread(),
+        ] {
+            let rt = b
+                .worker_threads(2)
+                .max_io_events_per_tick(1)
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let mut readers = Vec::new();
+                let mut writers = Vec::new();
+                for i in 0..32u8 {
+                    let (a, b) = mio::net::UnixStream::pair().unwrap();
+                    let b = PollEvented::new(b).unwrap();
+                    readers.push(crate::spawn(async move {
+                        let mut spare = Vec::<u8>::with_capacity(16);
+                        let mut buf = ReadBuf::uninit(spare.spare_capacity_mut());
+                        poll_fn(|cx| b.poll_read_buf(cx, &mut buf)).await.unwrap();
+                        buf.filled().to_vec()
+                    }));
+                    writers.push((PollEvented::new(a).unwrap(), i));
+                }
+                crate::yield_now().await;
+                for (a, i) in &writers {
+                    let n = poll_fn(|cx| a.poll_write(cx, &[*i, *i])).await.unwrap();
+                    assert_eq!(n, 2);
+                }
+                for (i, r) in readers.into_iter().enumerate() {
+                    assert_eq!(r.await.unwrap(), [i as u8, i as u8]);
+                }
+            });
+        }
+    }
 }

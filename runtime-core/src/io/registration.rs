@@ -175,7 +175,7 @@ mod tests {
     /// dispatched to the source their token names.
     #[test]
     fn keys_wait_for_the_next_turn_and_events_reach_their_source() {
-        let (mut driver, _wake) = Driver::new().unwrap();
+        let (mut driver, _wake) = Driver::new(crate::io::driver::EVENTS_PER_TICK).unwrap();
         let io = driver.io().clone();
         let (mut a, _a_peer) = mio::net::UnixStream::pair().unwrap();
         let (mut c, mut c_peer) = mio::net::UnixStream::pair().unwrap();

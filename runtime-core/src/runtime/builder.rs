@@ -29,6 +29,7 @@ pub struct Builder {
     on_thread_stop: Option<ThreadHook>,
     global_queue_interval: u32,
     event_interval: u32,
+    max_io_events_per_tick: usize,
     start_paused: bool,
     max_blocking_threads: usize,
     thread_keep_alive: std::time::Duration,
@@ -44,6 +45,7 @@ impl Builder {
             on_thread_stop: None,
             global_queue_interval: 61,
             event_interval: 61,
+            max_io_events_per_tick: crate::io::driver::EVENTS_PER_TICK,
             start_paused: false,
             max_blocking_threads: runtime_blocking::DEFAULT_MAX_THREADS,
             thread_keep_alive: runtime_blocking::DEFAULT_KEEP_ALIVE,
@@ -204,6 +206,26 @@ impl Builder {
         self
     }
 
+    /// How many I/O events the driver hands out per turn (default 1,024). More ready
+    /// sockets than that wait for the next turn (the OS keeps them), so one turn never
+    /// holds a worker for long. `0` makes [`build`](Builder::build) fail.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .max_io_events_per_tick(256)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 7 }), 7);
+    /// let err = runtime::Builder::new_current_thread()
+    ///     .max_io_events_per_tick(0)
+    ///     .build();
+    /// assert_eq!(err.unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
+    pub fn max_io_events_per_tick(&mut self, n: usize) -> &mut Self {
+        self.max_io_events_per_tick = n;
+        self
+    }
+
     /// Starts the runtime with its clock paused, for tests: `runtime::time::Instant`
     /// stands still, and whenever no task can run the clock jumps to the next timer's
     /// deadline, so an hour-long timeout elapses at once and deterministically.
@@ -282,7 +304,10 @@ impl Builder {
                 error::ZERO_WORKERS,
             ));
         }
-        if self.global_queue_interval == 0 || self.event_interval == 0 {
+        if self.global_queue_interval == 0
+            || self.event_interval == 0
+            || self.max_io_events_per_tick == 0
+        {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 error::ZERO_INTERVAL,
@@ -303,6 +328,7 @@ impl Builder {
         let config = Config {
             global_queue_interval: self.global_queue_interval,
             event_interval: self.event_interval,
+            max_io_events_per_tick: self.max_io_events_per_tick,
             thread_name: self.thread_name.clone(),
             on_thread_start: self.on_thread_start.clone(),
             on_thread_stop: self.on_thread_stop.clone(),
@@ -340,6 +366,7 @@ impl fmt::Debug for Builder {
             .field("worker_threads", &self.worker_threads)
             .field("global_queue_interval", &self.global_queue_interval)
             .field("event_interval", &self.event_interval)
+            .field("max_io_events_per_tick", &self.max_io_events_per_tick)
             .field("start_paused", &self.start_paused)
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("thread_keep_alive", &self.thread_keep_alive)

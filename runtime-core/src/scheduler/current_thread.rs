@@ -95,7 +95,7 @@ impl Handle {
         config: Config,
         blocking: runtime_blocking::ThreadPool,
     ) -> std::io::Result<Arc<Handle>> {
-        let park = ParkThread::new();
+        let park = ParkThread::with_io_events(config.max_io_events_per_tick);
         let unpark = park.unpark();
         let parked = Arc::new(AtomicBool::new(false));
         let time = {

@@ -25,6 +25,8 @@ pub(crate) type ThreadHook = std::sync::Arc<dyn Fn() + Send + Sync + 'static>;
 pub(crate) struct Config {
     pub(crate) global_queue_interval: u32,
     pub(crate) event_interval: u32,
+    /// Events the I/O driver collects per turn.
+    pub(crate) max_io_events_per_tick: usize,
     /// Names the threads the runtime starts (multi-thread workers, blocking pool).
     pub(crate) thread_name: std::sync::Arc<dyn Fn() -> String + Send + Sync + 'static>,
     pub(crate) on_thread_start: Option<ThreadHook>,

@@ -91,6 +91,8 @@ struct Inner {
     driver: OnceLock<LazyDriver>,
     /// Orders driver creation against shutdown; `true` once shut down (rule 5).
     driver_closed: Mutex<bool>,
+    /// Events the driver collects per turn (`Builder::max_io_events_per_tick`).
+    max_io_events: usize,
 }
 
 impl std::fmt::Debug for Inner {
@@ -115,8 +117,8 @@ pub(crate) struct LazyDriver {
 
 impl LazyDriver {
     #[cfg_attr(runtime_loom, allow(dead_code))] // reached through `driver`: models only
-    fn new() -> std::io::Result<LazyDriver> {
-        let (driver, wake) = Driver::new()?;
+    fn new(max_events: usize) -> std::io::Result<LazyDriver> {
+        let (driver, wake) = Driver::new(max_events)?;
         Ok(LazyDriver {
             #[cfg(not(runtime_loom))]
             io: driver.io().clone(),
@@ -140,7 +142,15 @@ impl LazyDriver {
 }
 
 impl ParkThread {
+    /// A parker whose driver, once created, collects the default number of events per
+    /// turn.
     pub(crate) fn new() -> ParkThread {
+        ParkThread::with_io_events(crate::io::driver::EVENTS_PER_TICK)
+    }
+
+    /// A parker whose driver, once created, collects at most `max_io_events` events per
+    /// turn.
+    pub(crate) fn with_io_events(max_io_events: usize) -> ParkThread {
         ParkThread {
             inner: Arc::new(Inner {
                 state: AtomicUsize::new(EMPTY),
@@ -148,6 +158,7 @@ impl ParkThread {
                 condvar: Condvar::new(),
                 driver: OnceLock::new(),
                 driver_closed: Mutex::new(false),
+                max_io_events,
             }),
         }
     }
@@ -300,7 +311,7 @@ impl UnparkThread {
             }
             // Another thread may have created it while this one waited for the lock.
             if self.inner.driver.get().is_none() {
-                let created = LazyDriver::new()?;
+                let created = LazyDriver::new(self.inner.max_io_events)?;
                 if self.inner.driver.set(created).is_err() {
                     crate::util::abort::abort_on_broken_invariant(
                         "the I/O driver was created twice",

@@ -151,7 +151,11 @@ impl Handle {
         config: Config,
         blocking: runtime_blocking::ThreadPool,
     ) -> std::io::Result<Arc<Handle>> {
-        let driver = SharedDriver::new(runtime_timer::Clock::real(), workers + 1)?;
+        let driver = SharedDriver::new(
+            runtime_timer::Clock::real(),
+            workers + 1,
+            config.max_io_events_per_tick,
+        )?;
         let mut cores = Vec::with_capacity(workers);
         let mut remotes = Vec::with_capacity(workers);
         for index in 0..workers {

@@ -172,8 +172,13 @@ impl DriverWake {
 
 impl SharedDriver {
     /// The driver of a runtime with `shards` timer shards on `clock`.
-    pub(crate) fn new(clock: Clock, shards: usize) -> std::io::Result<Arc<SharedDriver>> {
-        let (driver, handle) = Driver::new()?;
+    /// Its I/O driver collects at most `max_io_events` events per turn.
+    pub(crate) fn new(
+        clock: Clock,
+        shards: usize,
+        max_io_events: usize,
+    ) -> std::io::Result<Arc<SharedDriver>> {
+        let (driver, handle) = Driver::new(max_io_events)?;
         #[cfg(not(runtime_loom))]
         let io = driver.io().clone();
         let wake = Arc::new(DriverWake {

@@ -12,7 +12,7 @@ fn loom_mt_task_pushed_while_last_worker_parks_still_runs() {
         let idle = Arc::new(Idle::new(1));
         let inject = Arc::new(Inject::<u32>::new());
         let mut parker =
-            Parker::new(SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap());
+            Parker::new(SharedDriver::new(runtime_timer::Clock::new(true), 2, 1024).unwrap());
         let unparker = parker.unparker();
         let (i2, in2) = (idle.clone(), inject.clone());
         let producer = thread::spawn(move || {

@@ -9,7 +9,7 @@ use crate::scheduler::multi_thread::park::{Parker, SharedDriver};
 #[test]
 fn loom_mt_park_unpark_through_driver_or_condvar() {
     model(|| {
-        let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
+        let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2, 1024).unwrap();
         let flags = Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
         let mut unparkers = Vec::new();
         let mut ths = Vec::new();
@@ -36,7 +36,7 @@ fn loom_mt_park_unpark_through_driver_or_condvar() {
 #[test]
 fn loom_mt_driver_single_owner() {
     model(|| {
-        let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
+        let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2, 1024).unwrap();
         let mut p1 = Parker::new(driver.clone());
         let mut p2 = Parker::new(driver.clone());
         let (u1, u2) = (p1.unparker(), p2.unparker());
@@ -62,7 +62,7 @@ fn owner_asleep_toward_a_later_timer() -> (
     runtime_timer::Registration,
     thread::JoinHandle<()>,
 ) {
-    let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2).unwrap();
+    let driver = SharedDriver::new(runtime_timer::Clock::new(true), 2, 1024).unwrap();
     let time = driver.time().clone();
     time.clock().advance(std::time::Duration::from_millis(1));
     let now = time.now();
