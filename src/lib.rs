@@ -15,6 +15,7 @@
 //! | `asyncio.Future` | [`sync::oneshot::channel`] |
 //! | `asyncio.Queue` / `PriorityQueue` / `LifoQueue` | [`sync::Queue`], [`sync::PriorityQueue`], [`sync::LifoQueue`]; channels in [`sync::mpsc`] |
 //! | `asyncio.Lock` / `Semaphore` / `Event` / `Condition` / `Barrier` | [`sync::Mutex`], [`sync::Semaphore`], [`sync::Event`], [`sync::Condition`], [`sync::Barrier`]; also [`sync::RwLock`], [`sync::Notify`], [`sync::watch`] |
+//! | `loop.add_signal_handler(SIGINT, ...)` | [`signal::ctrl_c`]`().await`, [`signal::unix::signal`]`(SignalKind)` |
 //!
 //! ```
 //! let out = runtime::run(async {
@@ -56,6 +57,9 @@ pub mod time {
 
 pub use runtime_core::sync;
 pub use runtime_core::{io, net};
+// Signals sit on the I/O driver, which loom builds leave out.
+#[cfg(not(runtime_loom))]
+pub use runtime_core::signal;
 
 pub use runtime_macros::{main, test};
 

@@ -157,6 +157,20 @@ pub(crate) const IO_DRIVER_SHUTDOWN: &str = "the runtime was shut down: I/O reso
 pub(crate) const NO_SOCKET_ADDRESSES: &str =
     "the address resolved to no socket addresses: pass a \"host:port\" string or a SocketAddr";
 
+// signal (left out of loom builds, like the I/O driver it sits on)
+
+/// `signal(kind)` for SIGKILL or SIGSTOP; follows the signal's name.
+#[cfg(not(runtime_loom))]
+pub(crate) const SIGNAL_UNCATCHABLE: &str = " cannot be caught: the operating system never lets a process handle SIGKILL or SIGSTOP; listen for a signal that can be caught, such as `SignalKind::terminate()`";
+
+/// `signal(kind)` for SIGILL, SIGFPE or SIGSEGV; follows the signal's name.
+#[cfg(not(runtime_loom))]
+pub(crate) const SIGNAL_FAULT: &str = " cannot be awaited: it reports a fault in the instruction that raised it, and a handler that returns runs that instruction again, so the process must die on it; listen for a signal that is sent to the process, such as `SignalKind::terminate()`";
+
+/// `signal(kind)` for a number that names no signal; follows the number.
+#[cfg(not(runtime_loom))]
+pub(crate) const SIGNAL_INVALID: &str = " is not a signal number this platform accepts: use a `SignalKind` constructor such as `SignalKind::terminate()`, or a number from `man 7 signal`";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};

@@ -24,6 +24,8 @@ mod loom;
 pub mod net;
 mod runtime;
 mod scheduler;
+#[cfg(not(runtime_loom))]
+pub mod signal;
 pub mod sync;
 pub mod task;
 pub mod time;
