@@ -157,6 +157,11 @@ pub(crate) const IO_DRIVER_SHUTDOWN: &str = "the runtime was shut down: I/O reso
 pub(crate) const NO_SOCKET_ADDRESSES: &str =
     "the address resolved to no socket addresses: pass a \"host:port\" string or a SocketAddr";
 
+/// `recv_from` (or `peek_from`) on a datagram socket shut down for reading, with nothing
+/// left queued: there is no sender to report.
+#[cfg_attr(runtime_loom, allow(dead_code))] // loom builds leave the socket types out
+pub(crate) const DATAGRAM_READ_SHUT_DOWN: &str = "the socket was shut down for reading and no datagram is left: there is nothing more to receive; use `recv` to read 0 at end of stream, or stop receiving";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};
