@@ -376,8 +376,8 @@ fn from_std_and_into_std_keep_the_socket() {
     each_flavor(|| async {
         let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let addr = std_socket.local_addr().unwrap();
-        // Left in blocking mode on purpose: `from_std` switches it.
-        let socket = UdpSocket::from_std(std_socket).unwrap();
+        // Left in blocking mode on purpose: `from_std` (behind `try_from`) switches it.
+        let socket = UdpSocket::try_from(std_socket).unwrap();
         let mut buf = [0u8; 8];
         assert_eq!(
             socket.try_recv_from(&mut buf).unwrap_err().kind(),

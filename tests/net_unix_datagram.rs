@@ -246,8 +246,8 @@ fn shutdown_ends_reads_and_writes() {
 fn from_std_and_into_std_keep_the_socket() {
     each_flavor(|| async {
         let (a, b) = std::os::unix::net::UnixDatagram::pair().unwrap();
-        // Left in blocking mode on purpose: `from_std` switches it.
-        let a = UnixDatagram::from_std(a).unwrap();
+        // Left in blocking mode on purpose: `from_std` (behind `try_from`) switches it.
+        let a = UnixDatagram::try_from(a).unwrap();
         let mut buf = [0u8; 8];
         assert_eq!(
             a.try_recv(&mut buf).unwrap_err().kind(),
@@ -266,7 +266,7 @@ fn from_std_and_into_std_keep_the_socket() {
 }
 
 #[test]
-fn poll_recv_and_poll_send() {
+fn poll_operations() {
     each_flavor(|| async {
         let (a, b) = UnixDatagram::pair().unwrap();
         let n = std::future::poll_fn(|cx| a.poll_send(cx, b"polled"))
@@ -279,5 +279,20 @@ fn poll_recv_and_poll_send() {
             .await
             .unwrap();
         assert_eq!(buf.filled(), b"polled");
+
+        // Bound sockets: poll_send_to a path, poll_recv_from names the sender.
+        let (pa, pb) = (TempPath::new(), TempPath::new());
+        let x = UnixDatagram::bind(pa.path()).unwrap();
+        let y = UnixDatagram::bind(pb.path()).unwrap();
+        std::future::poll_fn(|cx| x.poll_send_to(cx, b"to y", pb.path()))
+            .await
+            .unwrap();
+        let mut storage = [0u8; 16];
+        let mut buf = runtime::io::ReadBuf::new(&mut storage);
+        let from = patient(std::future::poll_fn(|cx| y.poll_recv_from(cx, &mut buf)))
+            .await
+            .unwrap();
+        assert_eq!(buf.filled(), b"to y");
+        assert_eq!(from.as_pathname(), Some(pa.path()));
     });
 }

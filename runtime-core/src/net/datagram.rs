@@ -184,6 +184,16 @@ impl<E: mio::event::Source + AsRawFd> Datagram<E> {
         self.try_io(Interest::WRITABLE, f, None)
     }
 
+    /// The `poll_*` form of [`read`](Self::read): one waker per direction.
+    pub(crate) fn poll_read<R>(
+        &self,
+        cx: &mut Context<'_>,
+        f: impl FnMut(&E) -> io::Result<R>,
+        eof: impl Fn() -> io::Result<R> + Sync,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io(cx, Interest::READABLE, f, Some(&eof))
+    }
+
     /// The `poll_*` form of [`write`](Self::write): one waker per direction.
     pub(crate) fn poll_write<R>(
         &self,

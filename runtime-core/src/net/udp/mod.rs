@@ -1,20 +1,21 @@
 //! [`UdpSocket`]: UDP on the runtime's I/O driver.
 //!
 //! The operations are those of every datagram socket (`net/datagram.rs`); this file
-//! adds the IP addresses, and `options.rs` the socket options (broadcast, multicast,
-//! TTL). A `UdpSocket` is used through `&self`, so several tasks may share one through
-//! an `Arc` (one sending while others receive, or several receiving: each datagram goes
-//! to one of them).
+//! adds the IP addresses, `options.rs` the socket options (broadcast, multicast, TTL),
+//! `poll.rs` the `poll_*` forms and `sys.rs` the `recvfrom(2)` call.
+//!
+//! A `UdpSocket` is used through `&self`, so several tasks may share one through an
+//! `Arc` (one sending while others receive, or several receiving: each datagram goes to
+//! one of them).
 use super::datagram::{eof_error, recv_into, Datagram};
 use super::ToSocketAddrs;
 use crate::io::ready::Interest;
-use crate::io::ReadBuf;
 use std::io;
 use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
-use std::task::{Context, Poll};
 
 mod options;
+mod poll;
 mod sys;
 
 /// A UDP socket, registered with the runtime's I/O driver.
@@ -519,153 +520,6 @@ impl UdpSocket {
         self.io.try_read(|_| recv_into(buf, peek), eof_error)
     }
 
-    /// The `poll_*` form of [`send`](Self::send), for hand-written futures. Only the
-    /// waker of the last call is woken (one task at a time polls each direction this
-    /// way; the `async` methods have no such limit).
-    ///
-    /// # Errors
-    ///
-    /// As [`send`](Self::send).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # runtime::run(async {
-    /// use runtime::net::UdpSocket;
-    /// let a = UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = UdpSocket::bind("127.0.0.1:0").await?;
-    /// a.connect(b.local_addr()?).await?;
-    /// let n = std::future::poll_fn(|cx| a.poll_send(cx, b"hi")).await?;
-    /// assert_eq!(n, 2);
-    /// # std::io::Result::Ok(())
-    /// # }).unwrap();
-    /// ```
-    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_send(cx, buf)
-    }
-
-    /// The `poll_*` form of [`recv`](Self::recv): receives one datagram from the
-    /// connected peer into `buf`'s unfilled part, which may be uninitialized (nothing is
-    /// zero-filled). Only the last call's waker is woken.
-    ///
-    /// # Errors
-    ///
-    /// As [`recv`](Self::recv).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # runtime::run(async {
-    /// use runtime::{io::ReadBuf, net::UdpSocket};
-    /// use std::mem::MaybeUninit;
-    /// let a = UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = UdpSocket::bind("127.0.0.1:0").await?;
-    /// b.connect(a.local_addr()?).await?;
-    /// a.send_to(b"hi", b.local_addr()?).await?;
-    /// let mut storage = [MaybeUninit::<u8>::uninit(); 64];
-    /// let mut buf = ReadBuf::uninit(&mut storage);
-    /// std::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;
-    /// assert_eq!(buf.filled(), b"hi");
-    /// # std::io::Result::Ok(())
-    /// # }).unwrap();
-    /// ```
-    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_recv(cx, buf)
-    }
-
-    /// The `poll_*` form of [`send_to`](Self::send_to), to an address already resolved.
-    /// Only the last call's waker is woken.
-    ///
-    /// # Errors
-    ///
-    /// What `sendto(2)` reports.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # runtime::run(async {
-    /// use runtime::net::UdpSocket;
-    /// let a = UdpSocket::bind("127.0.0.1:0").await?;
-    /// let to = UdpSocket::bind("127.0.0.1:0").await?.local_addr()?;
-    /// let n = std::future::poll_fn(|cx| a.poll_send_to(cx, b"hi", to)).await?;
-    /// assert_eq!(n, 2);
-    /// # std::io::Result::Ok(())
-    /// # }).unwrap();
-    /// ```
-    pub fn poll_send_to(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-        target: SocketAddr,
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, |s| s.send_to(buf, target))
-    }
-
-    /// The `poll_*` form of [`recv_from`](Self::recv_from): receives one datagram into
-    /// `buf`'s unfilled part (which may be uninitialized) and returns its sender. Only
-    /// the last call's waker is woken.
-    ///
-    /// # Errors
-    ///
-    /// As [`recv_from`](Self::recv_from).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # runtime::run(async {
-    /// use runtime::{io::ReadBuf, net::UdpSocket};
-    /// let a = UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = UdpSocket::bind("127.0.0.1:0").await?;
-    /// a.send_to(b"hi", b.local_addr()?).await?;
-    /// let mut storage = [0u8; 64];
-    /// let mut buf = ReadBuf::new(&mut storage);
-    /// let from = std::future::poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;
-    /// assert_eq!((buf.filled(), from), (&b"hi"[..], a.local_addr()?));
-    /// # std::io::Result::Ok(())
-    /// # }).unwrap();
-    /// ```
-    pub fn poll_recv_from(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<SocketAddr>> {
-        let fd = self.as_raw_fd();
-        self.io
-            .poll_recv_with(cx, buf, |b| sys::recv_from(fd, b, 0), eof_error)
-    }
-
-    /// The `poll_*` form of [`peek_from`](Self::peek_from): the datagram stays queued.
-    /// Only the last call's waker is woken.
-    ///
-    /// # Errors
-    ///
-    /// As [`recv_from`](Self::recv_from).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # runtime::run(async {
-    /// use runtime::{io::ReadBuf, net::UdpSocket};
-    /// let a = UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = UdpSocket::bind("127.0.0.1:0").await?;
-    /// a.send_to(b"hi", b.local_addr()?).await?;
-    /// let mut storage = [0u8; 64];
-    /// let mut buf = ReadBuf::new(&mut storage);
-    /// let from = std::future::poll_fn(|cx| b.poll_peek_from(cx, &mut buf)).await?;
-    /// assert_eq!(b.recv_from(&mut [0u8; 64]).await?, (2, from));
-    /// # std::io::Result::Ok(())
-    /// # }).unwrap();
-    /// ```
-    pub fn poll_peek_from(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<SocketAddr>> {
-        let fd = self.as_raw_fd();
-        let peek = |b: &mut _| sys::recv_from(fd, b, libc::MSG_PEEK);
-        self.io.poll_recv_with(cx, buf, peek, eof_error)
-    }
-
     /// Takes the socket's pending error (`SO_ERROR`), clearing it.
     ///
     /// # Errors
@@ -687,3 +541,12 @@ impl UdpSocket {
 }
 
 super::datagram::impl_as_fd!(UdpSocket);
+
+impl TryFrom<std::net::UdpSocket> for UdpSocket {
+    type Error = io::Error;
+
+    /// [`UdpSocket::from_std`].
+    fn try_from(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
+        UdpSocket::from_std(socket)
+    }
+}

@@ -1,18 +1,18 @@
 //! [`UnixDatagram`]: Unix-domain datagram sockets on the runtime's I/O driver.
 //!
-//! The operations are those of every datagram socket (`net/datagram.rs`); this file
-//! adds the path addresses. Like a UDP socket, a `UnixDatagram` is used through `&self`
+//! The operations are those of every datagram socket (`net/datagram.rs`); this folder
+//! adds the path addresses (`poll.rs`: the `poll_*` forms). Like a UDP socket, a `UnixDatagram` is used through `&self`
 //! and may be shared between tasks through an `Arc`. Unlike UDP, delivery is reliable
 //! and ordered: a sender whose peer's queue is full waits (`send` is pending, `try_send`
 //! says `WouldBlock`) instead of losing datagrams.
 use super::datagram::{eof_error, Datagram};
 use crate::io::ready::Interest;
-use crate::io::ReadBuf;
 use std::io;
 use std::net::Shutdown;
 use std::os::unix::net::SocketAddr;
 use std::path::Path;
-use std::task::{Context, Poll};
+
+mod poll;
 
 /// A Unix-domain datagram socket, registered with the runtime's I/O driver.
 ///
@@ -462,53 +462,6 @@ impl UnixDatagram {
         self.io.try_read(|s| s.recv_from(buf), eof_error)
     }
 
-    /// The `poll_*` form of [`send`](Self::send), for hand-written futures. Only the
-    /// waker of the last call is woken (one task at a time polls each direction this
-    /// way; the `async` methods have no such limit).
-    ///
-    /// # Errors
-    ///
-    /// As [`send`](Self::send).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # runtime::run(async {
-    /// let (a, _b) = runtime::net::UnixDatagram::pair()?;
-    /// let n = std::future::poll_fn(|cx| a.poll_send(cx, b"hi")).await?;
-    /// assert_eq!(n, 2);
-    /// # std::io::Result::Ok(())
-    /// # }).unwrap();
-    /// ```
-    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_send(cx, buf)
-    }
-
-    /// The `poll_*` form of [`recv`](Self::recv): receives one datagram into `buf`'s
-    /// unfilled part, which may be uninitialized. Only the last call's waker is woken.
-    ///
-    /// # Errors
-    ///
-    /// As [`recv`](Self::recv).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # runtime::run(async {
-    /// use std::mem::MaybeUninit;
-    /// let (a, b) = runtime::net::UnixDatagram::pair()?;
-    /// a.send(b"hi").await?;
-    /// let mut storage = [MaybeUninit::<u8>::uninit(); 64];
-    /// let mut buf = runtime::io::ReadBuf::uninit(&mut storage);
-    /// std::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;
-    /// assert_eq!(buf.filled(), b"hi");
-    /// # std::io::Result::Ok(())
-    /// # }).unwrap();
-    /// ```
-    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_recv(cx, buf)
-    }
-
     /// Takes the socket's pending error (`SO_ERROR`), clearing it.
     ///
     /// # Errors
@@ -556,3 +509,12 @@ impl UnixDatagram {
 }
 
 super::datagram::impl_as_fd!(UnixDatagram);
+
+impl TryFrom<std::os::unix::net::UnixDatagram> for UnixDatagram {
+    type Error = io::Error;
+
+    /// [`UnixDatagram::from_std`].
+    fn try_from(socket: std::os::unix::net::UnixDatagram) -> io::Result<UnixDatagram> {
+        UnixDatagram::from_std(socket)
+    }
+}
