@@ -170,6 +170,10 @@ pub(crate) const SIGNAL_FAULT: &str = " cannot be awaited: it reports a fault in
 /// `signal(kind)` for a number that names no signal; follows the number.
 #[cfg(not(runtime_loom))]
 pub(crate) const SIGNAL_INVALID: &str = " is not a signal number this platform accepts: use a `SignalKind` constructor such as `SignalKind::terminate()`, or a number from `man 7 signal`";
+/// `recv_from` (or `peek_from`) on a datagram socket shut down for reading, with nothing
+/// left queued: there is no sender to report.
+#[cfg_attr(runtime_loom, allow(dead_code))] // loom builds leave the socket types out
+pub(crate) const DATAGRAM_READ_SHUT_DOWN: &str = "the socket was shut down for reading and no datagram is left: there is nothing more to receive; use `recv` to read 0 at end of stream, or stop receiving";
 
 #[cfg(test)]
 mod tests {

@@ -218,14 +218,15 @@ impl<E: mio::event::Source + AsRawFd> PollEvented<E> {
     }
 }
 
-/// The raw socket calls behind the stream operations.
-mod sys {
+/// The raw socket calls behind the stream operations (and the datagram sockets of
+/// `net`).
+pub(crate) mod sys {
     use std::io;
     use std::mem::MaybeUninit;
     use std::os::fd::RawFd;
 
     /// `recv(2)` into `dst`, which may be uninitialized.
-    pub(super) fn recv(
+    pub(crate) fn recv(
         fd: RawFd,
         dst: &mut [MaybeUninit<u8>],
         flags: libc::c_int,
@@ -247,7 +248,7 @@ mod sys {
     }
 
     /// `send(2)` with `MSG_NOSIGNAL`: a closed peer is `BrokenPipe`, not `SIGPIPE`.
-    pub(super) fn send(fd: RawFd, src: &[u8]) -> io::Result<usize> {
+    pub(crate) fn send(fd: RawFd, src: &[u8]) -> io::Result<usize> {
         loop {
             // SAFETY: `src` is valid for `src.len()` bytes of reads for the call.
             let n = unsafe { libc::send(fd, src.as_ptr().cast(), src.len(), libc::MSG_NOSIGNAL) };

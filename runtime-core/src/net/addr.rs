@@ -62,9 +62,9 @@ pub(crate) async fn to_socket_addrs<T: ToSocketAddrs>(
     }
 }
 
-#[allow(dead_code)] // until the socket types use it
 /// Tries each address in turn with `f` and returns the first success, or the last
 /// error (or an `InvalidInput` error when there were no addresses).
+#[cfg_attr(runtime_loom, allow(dead_code))] // loom builds leave the socket types out
 pub(crate) async fn each_addr<T, R, F, Fut>(addr: T, mut f: F) -> io::Result<R>
 where
     T: ToSocketAddrs,

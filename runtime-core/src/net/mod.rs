@@ -7,7 +7,18 @@
 //! Addresses are anything [`ToSocketAddrs`]: host names are resolved on the blocking
 //! pool ([`lookup_host`]).
 mod addr;
+// The socket types sit on `io::poll_evented`, which loom builds leave out.
+#[cfg(not(runtime_loom))]
+mod datagram;
+#[cfg(not(runtime_loom))]
+mod udp;
+#[cfg(not(runtime_loom))]
+mod unix_datagram;
 
 #[allow(unused_imports)] // used by the socket types
 pub(crate) use addr::{each_addr, to_socket_addrs};
 pub use addr::{lookup_host, ToSocketAddrs};
+#[cfg(not(runtime_loom))]
+pub use udp::UdpSocket;
+#[cfg(not(runtime_loom))]
+pub use unix_datagram::UnixDatagram;
