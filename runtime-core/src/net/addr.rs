@@ -62,7 +62,7 @@ pub(crate) async fn to_socket_addrs<T: ToSocketAddrs>(
     }
 }
 
-#[allow(dead_code)] // until the socket types use it
+#[cfg_attr(runtime_loom, allow(dead_code))] // the socket types are not loom-built
 /// Tries each address in turn with `f` and returns the first success, or the last
 /// error (or an `InvalidInput` error when there were no addresses).
 pub(crate) async fn each_addr<T, R, F, Fut>(addr: T, mut f: F) -> io::Result<R>

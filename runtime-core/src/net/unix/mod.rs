@@ -1,0 +1,17 @@
+//! Unix-domain stream sockets: [`UnixListener`], [`UnixStream`], and the halves of a
+//! split stream (the same machinery as TCP's, `net/stream.rs`).
+mod listener;
+mod split;
+mod stream;
+
+pub use listener::UnixListener;
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
+pub use stream::UnixStream;
+
+/// The hidden prelude of the stream doc examples: a connected `stream` and its `peer`.
+macro_rules! unix_doc_setup {
+    () => {
+        " # let (mut stream, mut peer) = runtime::net::UnixStream::pair()?;"
+    };
+}
+use unix_doc_setup;
