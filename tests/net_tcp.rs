@@ -305,3 +305,28 @@ fn std_round_trip() {
         assert_eq!(std_listener.local_addr().unwrap(), addr);
     });
 }
+
+/// The socket types and their halves move between threads and are shared by
+/// reference; the futures of their `async fn`s are `Send` (the tasks above spawn them
+/// on the multi-thread runtime).
+#[test]
+fn socket_types_are_send_and_sync() {
+    use runtime::net::{tcp, unix, UnixListener, UnixStream};
+    fn both<T: Send + Sync>() {
+        support::assert_send::<T>();
+        support::assert_sync::<T>();
+    }
+    both::<TcpListener>();
+    both::<TcpStream>();
+    both::<TcpSocket>();
+    both::<tcp::ReadHalf<'static>>();
+    both::<tcp::WriteHalf<'static>>();
+    both::<tcp::OwnedReadHalf>();
+    both::<tcp::OwnedWriteHalf>();
+    both::<tcp::ReuniteError>();
+    both::<UnixListener>();
+    both::<UnixStream>();
+    both::<unix::OwnedReadHalf>();
+    both::<unix::OwnedWriteHalf>();
+    both::<unix::ReuniteError>();
+}

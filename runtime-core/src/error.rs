@@ -158,9 +158,11 @@ pub(crate) const NO_SOCKET_ADDRESSES: &str =
     "the address resolved to no socket addresses: pass a \"host:port\" string or a SocketAddr";
 
 /// `reunite` given the halves of two different streams.
+#[cfg(not(runtime_loom))] // the socket types are not loom-built
 pub(crate) const REUNITE_MISMATCH: &str = "tried to reunite halves of different streams: pass the two halves that one stream's `into_split` returned";
 
 /// A socket address that is not an IP address where one was expected.
+#[cfg(not(runtime_loom))]
 pub(crate) const NOT_AN_IP_ADDRESS: &str =
     "the socket's address is not an IPv4 or IPv6 address: use a TCP socket made by `TcpSocket::new_v4` or `new_v6`";
 
