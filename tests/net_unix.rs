@@ -1,5 +1,6 @@
 //! Unix-domain streams: a listener on a temporary path, `pair`, split halves, the
-//! `futures_io` traits, half-close and peer close; both runtime flavors.
+//! `futures_io` traits, half-close and peer close, peer credentials; both runtime
+//! flavors.
 mod support;
 
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
@@ -62,6 +63,11 @@ fn listener_on_a_temp_path_round_trip() {
         let server = runtime::spawn(async move {
             for _ in 0..10 {
                 let (conn, _) = listener.accept().await.unwrap();
+                // The client is this process.
+                let cred = conn.peer_cred().unwrap();
+                assert_eq!(cred.pid(), Some(std::process::id() as i32));
+                // SAFETY: `getuid` has no preconditions.
+                assert_eq!(cred.uid(), unsafe { libc::getuid() });
                 let _serve = runtime::spawn(async move {
                     let request = read_to_end(&conn).await;
                     conn.write_all(&request).await.unwrap();

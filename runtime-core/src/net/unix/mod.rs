@@ -3,10 +3,14 @@
 mod listener;
 mod split;
 mod stream;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod ucred;
 
 pub use listener::UnixListener;
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 pub use stream::UnixStream;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use ucred::UCred;
 
 /// The hidden prelude of the stream doc examples: a connected `stream` and its `peer`.
 macro_rules! unix_doc_setup {

@@ -167,6 +167,24 @@ impl UnixStream {
         self.inner.get_ref().peer_addr()
     }
 
+    /// The credentials (user, group, process) of the peer, as the kernel recorded them
+    /// when the connection was made (`SO_PEERCRED`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # runtime::run(async {
+    #[doc = unix_doc_setup!()]
+    /// assert_eq!(stream.peer_cred()?.pid(), Some(std::process::id() as i32));
+    /// # std::io::Result::Ok(())
+    /// # }).unwrap();
+    /// ```
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub fn peer_cred(&self) -> io::Result<super::UCred> {
+        use std::os::fd::AsFd;
+        super::ucred::peer_cred(self.inner.get_ref().as_fd())
+    }
+
     /// Takes the socket's pending error (`SO_ERROR`), if any, clearing it.
     ///
     /// # Examples
