@@ -11,7 +11,7 @@
 
 /// The halves of `$Stream` (whose source type is `$Io`) in the invoking module, with
 /// `split`, `into_split`, `reunite` and the `futures_io` traits.
-/// `$setup` is the hidden doc-example prelude that makes `stream` and `peer`.
+/// `$setup` is the doc-example prelude that makes `stream` and `peer`.
 macro_rules! stream_split {
     ($Stream:ident, $Io:ty, $setup:expr) => {
         use std::sync::Arc;
@@ -279,7 +279,7 @@ macro_rules! stream_split {
             }
             $crate::net::stream_api::stream_read_api!(
                 $setup,
-                " let (io, _writer) = stream.split();"
+                "let (io, _writer) = stream.split();"
             );
         }
 
@@ -289,7 +289,7 @@ macro_rules! stream_split {
             }
             $crate::net::stream_api::stream_write_api!(
                 $setup,
-                " let (_reader, io) = stream.split();"
+                "let (_reader, io) = stream.split();"
             );
         }
 
@@ -299,7 +299,7 @@ macro_rules! stream_split {
             }
             $crate::net::stream_api::stream_read_api!(
                 $setup,
-                " let (io, _writer) = stream.into_split();"
+                "let (io, _writer) = stream.into_split();"
             );
         }
 
@@ -309,7 +309,7 @@ macro_rules! stream_split {
             }
             $crate::net::stream_api::stream_write_api!(
                 $setup,
-                " let (_reader, io) = stream.into_split();"
+                "let (_reader, io) = stream.into_split();"
             );
         }
 

@@ -14,12 +14,12 @@ pub use socket::TcpSocket;
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 pub use stream::TcpStream;
 
-/// The hidden prelude of the stream doc examples: a connected `stream` and its `peer`.
+/// The prelude of the stream doc examples: a connected `stream` and its `peer`.
 macro_rules! tcp_doc_setup {
     () => {
-        " # let listener = runtime::net::TcpListener::bind(\"127.0.0.1:0\").await?;
- # let mut stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
- # let (mut peer, _) = listener.accept().await?;"
+        "let listener = runtime::net::TcpListener::bind(\"127.0.0.1:0\").await?;
+let mut stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+let (peer, _) = listener.accept().await?;"
     };
 }
 use tcp_doc_setup;

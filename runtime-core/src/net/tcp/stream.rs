@@ -274,8 +274,8 @@ impl TcpStream {
 }
 
 impl TcpStream {
-    stream_read_api!(tcp_doc_setup!(), " let io = &stream;");
-    stream_write_api!(tcp_doc_setup!(), " let io = &stream;");
+    stream_read_api!(tcp_doc_setup!(), "let io = &stream;");
+    stream_write_api!(tcp_doc_setup!(), "let io = &stream;");
 }
 
 crate::net::stream_api::impl_fd_and_debug!(TcpStream, inner);

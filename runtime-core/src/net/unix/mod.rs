@@ -12,10 +12,10 @@ pub use stream::UnixStream;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use ucred::UCred;
 
-/// The hidden prelude of the stream doc examples: a connected `stream` and its `peer`.
+/// The prelude of the stream doc examples: a connected `stream` and its `peer`.
 macro_rules! unix_doc_setup {
     () => {
-        " # let (mut stream, mut peer) = runtime::net::UnixStream::pair()?;"
+        "let (mut stream, peer) = runtime::net::UnixStream::pair()?;"
     };
 }
 use unix_doc_setup;

@@ -202,8 +202,8 @@ impl UnixStream {
 }
 
 impl UnixStream {
-    stream_read_api!(unix_doc_setup!(), " let io = &stream;");
-    stream_write_api!(unix_doc_setup!(), " let io = &stream;");
+    stream_read_api!(unix_doc_setup!(), "let io = &stream;");
+    stream_write_api!(unix_doc_setup!(), "let io = &stream;");
 }
 
 crate::net::stream_api::impl_fd_and_debug!(UnixStream, inner);
