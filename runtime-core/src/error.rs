@@ -174,6 +174,14 @@ pub(crate) const SIGNAL_INVALID: &str = " is not a signal number this platform a
 /// left queued: there is no sender to report.
 #[cfg_attr(runtime_loom, allow(dead_code))] // loom builds leave the socket types out
 pub(crate) const DATAGRAM_READ_SHUT_DOWN: &str = "the socket was shut down for reading and no datagram is left: there is nothing more to receive; use `recv` to read 0 at end of stream, or stop receiving";
+/// `reunite` given the halves of two different streams.
+#[cfg(not(runtime_loom))] // the socket types are not loom-built
+pub(crate) const REUNITE_MISMATCH: &str = "tried to reunite halves of different streams: pass the two halves that one stream's `into_split` returned";
+
+/// A socket address that is not an IP address where one was expected.
+#[cfg(not(runtime_loom))]
+pub(crate) const NOT_AN_IP_ADDRESS: &str =
+    "the socket's address is not an IPv4 or IPv6 address: use a TCP socket made by `TcpSocket::new_v4` or `new_v6`";
 
 #[cfg(test)]
 mod tests {

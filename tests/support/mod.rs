@@ -498,3 +498,19 @@ pub fn wait_until(mut cond: impl FnMut() -> bool, what: &str) {
         thread::sleep(Duration::from_millis(1));
     }
 }
+
+/// Runs `test()` to completion on a current-thread runtime, then again on a two-worker
+/// multi-thread one, each under [`PATIENCE`] (a hang fails instead of stalling CI).
+pub fn on_both_flavors<F, Fut>(test: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for rt in [rt(), rt_multi(2)] {
+        rt.block_on(async {
+            runtime::timeout(PATIENCE, test())
+                .await
+                .expect("the test timed out");
+        });
+    }
+}

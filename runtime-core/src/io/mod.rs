@@ -24,14 +24,12 @@ pub(crate) mod driver;
 mod read_buf;
 pub use read_buf::ReadBuf;
 #[cfg(not(runtime_loom))]
-#[allow(dead_code)] // used by `net`, which comes later
 pub(crate) mod poll_evented;
-#[allow(dead_code)] // used by `net`, which comes later
+#[allow(dead_code)] // `Ready`'s queries, for the UDP and signal users to come
 pub(crate) mod ready;
 #[cfg(not(runtime_loom))]
-#[allow(dead_code)] // used by `net`, which comes later
 pub(crate) mod registration;
-#[allow(dead_code)] // used by `net`, which comes later
+#[allow(dead_code)] // `is_shutdown`, for the users to come
 pub(crate) mod scheduled_io;
 #[allow(dead_code)] // used only by `registration`, which loom builds leave out
 pub(crate) mod tokens;
