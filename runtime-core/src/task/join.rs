@@ -14,15 +14,17 @@ use std::task::{Context, Poll};
 /// An owned permission to await a spawned task's output (asyncio's `Task`).
 ///
 /// Awaiting it yields `Ok(output)`, or a [`JoinError`] when the task panicked or was
-/// cancelled. Dropping it *detaches* the task: it keeps running and its output is dropped.
+/// cancelled. Dropping it *detaches* the task: it keeps running and its output is dropped
+/// (asyncio's `shield` is the default). So a fire-and-forget spawn, such as a task per
+/// accepted connection, needs no binding, as in tokio: `runtime::spawn(serve(conn));`.
 ///
 /// ```
 /// runtime::run(async {
 ///     let h = runtime::spawn(async { 6 * 7 });
 ///     assert_eq!(h.await.unwrap(), 42);
+///     runtime::spawn(async { /* detached: runs on, nobody awaits it */ });
 /// });
 /// ```
-#[must_use = "dropping a JoinHandle detaches the task; `.await` it, or call `.abort()` to cancel it"]
 pub struct JoinHandle<T> {
     raw: RawTask,
     _p: PhantomData<T>,
