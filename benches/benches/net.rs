@@ -1,10 +1,8 @@
-//! TCP over loopback: tokio and smol beside a runtime-less mio floor in one criterion group
+//! TCP over loopback: runtime, tokio and smol beside a runtime-less mio floor in one criterion group
 //! per case, so the report shows each runtime's overhead above the floor. Multi-thread
 //! runtimes with [`WORKERS`] workers, built once (tokio with its I/O driver; smol is an
 //! `async_executor::Executor` on [`WORKERS`] threads with `async_io::Async` sockets); the
 //! floor is one server thread and one client thread, each on a plain mio poll loop.
-//! The `runtime` rows land with `runtime::net`: one `impl NetRt for Ours` in
-//! `runtime_benches::net` and one `one(.., ID_RUNTIME, ..)` line in `bench` below.
 //!
 //! Cases (`runtime_benches::net` has the details):
 //!
@@ -27,11 +25,12 @@ use runtime_benches::net::{
     CASE_ACCEPT_CONNECT, CASE_TCP_ECHO_4K, CASE_TCP_ECHO_64, ECHO_CONNECTIONS, ECHO_ROUND_TRIPS,
     GROUP_NET, ID_MIO_FLOOR, MSG_LARGE, MSG_SMALL,
 };
-use runtime_benches::{SmolMulti, Tokio, ID_SMOL, ID_TOKIO, WORKERS};
+use runtime_benches::{Ours, SmolMulti, Tokio, ID_RUNTIME, ID_SMOL, ID_TOKIO, WORKERS};
 use std::time::Duration;
 
 /// The runtimes, built once and reused by every iteration.
 struct Runtimes {
+    ours: Ours,
     tokio: Tokio,
     smol: SmolMulti,
 }
@@ -109,6 +108,7 @@ fn bench<C: Case>(c: &mut Criterion, rts: &Runtimes, case: &C) {
     group.bench_function(ID_MIO_FLOOR, |b| {
         b.iter_custom(|iters| (0..iters).map(|_| case.floor()).sum())
     });
+    one(&mut group, ID_RUNTIME, &rts.ours, case);
     one(&mut group, ID_TOKIO, &rts.tokio, case);
     one(&mut group, ID_SMOL, &rts.smol, case);
     group.finish();
@@ -119,6 +119,7 @@ fn bench<C: Case>(c: &mut Criterion, rts: &Runtimes, case: &C) {
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     let rts = Runtimes {
+        ours: Ours::multi_thread(WORKERS),
         tokio: Tokio::multi_thread_net(WORKERS),
         smol: SmolMulti::new(WORKERS),
     };

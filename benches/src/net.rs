@@ -2,9 +2,7 @@
 //! socket half of the adapters: tokio's `tokio::net`, smol's `async_io::Async<TcpStream>` /
 //! `Async<TcpListener>` (through `futures_lite`'s `AsyncReadExt`/`AsyncWriteExt`), and a
 //! runtime-less floor on plain mio poll loops ([`floor`]). The `runtime` rows land with
-//! `runtime::net`: its adapter is one `impl NetRt for Ours` like [`SmolMulti`]'s (the
-//! issue asks for `futures_io` traits on our streams, so its `read`/`write_all` bodies are
-//! smol's), plus one line per case in `benches/net.rs`.
+//! `runtime::net` (`Ours`, through its `futures_io` traits like [`SmolMulti`]'s).
 //!
 //! Cases (criterion ids `net/<case>/<runtime>`, multi-thread runtimes with [`WORKERS`]
 //! workers; tokio is built with I/O and timers enabled, [`Tokio::multi_thread_net`]):
@@ -39,7 +37,7 @@
 //! accept_connect(&smol, 20, 2);
 //! floor::accept_connect(20, 2);
 //! ```
-use crate::{Latch, Rt, SmolMulti, Tokio};
+use crate::{Latch, Ours, Rt, SmolMulti, Tokio};
 use async_io::Async;
 use socket2::SockRef;
 use std::future::Future;
@@ -171,6 +169,41 @@ impl NetRt for Tokio {
 
     async fn write_all<'a>(stream: &'a mut Self::Stream, buf: &'a [u8]) -> io::Result<()> {
         tokio::io::AsyncWriteExt::write_all(stream, buf).await
+    }
+}
+
+/// Our sockets: `runtime::net`, through the `futures_io` traits (as smol's), so the
+/// client's `read_exact` and `write_all` are futures-lite's, the same code as smol's rows.
+impl NetRt for Ours {
+    type Listener = runtime::net::TcpListener;
+    type Stream = runtime::net::TcpStream;
+
+    async fn bind(addr: SocketAddr) -> io::Result<Self::Listener> {
+        runtime::net::TcpListener::bind(addr).await
+    }
+
+    fn local_addr(listener: &Self::Listener) -> io::Result<SocketAddr> {
+        listener.local_addr()
+    }
+
+    async fn accept(listener: &Self::Listener) -> io::Result<Self::Stream> {
+        listener.accept().await.map(|(stream, _)| stream)
+    }
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Stream> {
+        runtime::net::TcpStream::connect(addr).await
+    }
+
+    async fn read<'a>(stream: &'a mut Self::Stream, buf: &'a mut [u8]) -> io::Result<usize> {
+        futures_lite::AsyncReadExt::read(stream, buf).await
+    }
+
+    async fn read_exact<'a>(stream: &'a mut Self::Stream, buf: &'a mut [u8]) -> io::Result<()> {
+        futures_lite::AsyncReadExt::read_exact(stream, buf).await
+    }
+
+    async fn write_all<'a>(stream: &'a mut Self::Stream, buf: &'a [u8]) -> io::Result<()> {
+        futures_lite::AsyncWriteExt::write_all(stream, buf).await
     }
 }
 

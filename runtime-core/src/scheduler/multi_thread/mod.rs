@@ -411,7 +411,14 @@ fn worker_main(handle: Arc<Handle>, core: Box<Core>) {
     // This worker's timers go to its own shard (no lock shared with other workers).
     let _time = handle.time.enter(index);
     let _slack = crate::util::slack::minimize();
-    let _worker = park::enter_worker(cx.core.borrow().as_ref().expect("core").park.shared());
+    let _worker = park::enter_worker(
+        cx.core
+            .borrow()
+            .as_ref()
+            .and_then(|core| core.park.as_ref())
+            .expect("a new worker's core holds its parker")
+            .shared(),
+    );
     if let Some(f) = &handle.config.on_thread_start {
         f();
     }

@@ -42,7 +42,8 @@ pub(crate) struct Core {
     pub(super) is_searching: bool,
     tick: u32,
     rand: FastRand,
-    pub(super) park: Parker,
+    /// Taken out while the worker parks or polls the driver ([`Handle::with_parker`]).
+    pub(super) park: Option<Parker>,
     pub(super) stats: LocalStats,
 }
 
@@ -116,7 +117,7 @@ impl Core {
             is_searching: false,
             tick: 0,
             rand: FastRand::new(seed),
-            park,
+            park: Some(park),
             stats: LocalStats::default(),
         })
     }
@@ -160,6 +161,16 @@ impl Handle {
                 }
                 due
             };
+            if maintenance {
+                // The driver without blocking, the core not borrowed: the tasks it wakes
+                // land in this worker's queues.
+                Handle::with_parker(cx, |park| park.poll_driver());
+                let guard = cx.core.borrow();
+                let core = guard.as_ref().expect("worker core present");
+                if !core.is_searching && self.has_surplus_work(core) {
+                    self.notify_parked();
+                }
+            }
             // The monitor's flag covers polls so long that `event_interval` of them
             // would hold timers back (`monitor.rs`).
             if maintenance || self.monitor.take_timers_due() {
@@ -196,7 +207,31 @@ impl Handle {
             self.notify_parked();
         }
         self.publish_stats(core);
-        core.park.poll_driver();
+    }
+
+    /// Runs `f` with the parker taken out of the core and the core not borrowed, so the
+    /// tasks the driver wakes meanwhile are scheduled on this worker's queues (not the
+    /// injector), and without waking another worker for them (`schedule_local`): this
+    /// worker runs them next, and wakes a sleeper only if it got more than one.
+    fn with_parker<R>(cx: &WorkerCx, f: impl FnOnce(&mut Parker) -> R) -> R {
+        let mut park = {
+            let mut guard = cx.core.borrow_mut();
+            let core = guard.as_mut().expect("worker core present");
+            core.park
+                .take()
+                .expect("the parker is in the core between parks")
+        };
+        let out = f(&mut park);
+        let mut guard = cx.core.borrow_mut();
+        guard.as_mut().expect("worker core present").park = Some(park);
+        out
+    }
+
+    /// Whether this worker holds more tasks than the one it runs next, so a sleeper
+    /// should come and steal (tokio's `should_notify_others`).
+    fn has_surplus_work(&self, core: &Core) -> bool {
+        let lifo = usize::from(!self.remotes[core.index].lifo.is_empty());
+        core.run_queue.len() + core.timer_woken.len() + lifo > 1
     }
 
     pub(super) fn publish_stats(&self, core: &mut Core) {
@@ -344,7 +379,9 @@ impl Handle {
                 return;
             }
         }
-        if !core.is_searching {
+        // While the parker is out (the driver is waking tasks for this worker, which
+        // runs them when it returns) nobody else needs waking.
+        if !core.is_searching && core.park.is_some() {
             self.notify_parked();
         }
     }
@@ -370,10 +407,7 @@ impl Handle {
             self.publish_stats(core);
         }
         loop {
-            let was_on_driver = {
-                let mut guard = cx.core.borrow_mut();
-                guard.as_mut().expect("worker core present").park.park()
-            };
+            let was_on_driver = Handle::with_parker(cx, Parker::park);
             if self.is_shutdown() {
                 break;
             }
@@ -383,10 +417,13 @@ impl Handle {
             let mut guard = cx.core.borrow_mut();
             let core = guard.as_mut().expect("worker core present");
             if self.transition_from_parked(core) {
-                // Hand the driver on (tokio #4730): we are about to run tasks that may
-                // block this thread, so wake a sleeper to take our place on the driver
-                // while there is anything for it to watch (timers, I/O).
-                if was_on_driver && core.park.shared().has_interest() {
+                // Hand the driver on (tokio #4730) when there is more than the one task
+                // this worker runs next: a sleeper takes our place on the driver (while
+                // there is anything for it to watch: timers, I/O) and steals the rest.
+                // One task alone runs here without waking anybody (the monitor covers a
+                // poll that blocks this thread).
+                let parker = core.park.as_ref().expect("the parker is back");
+                if was_on_driver && parker.shared().has_interest() && self.has_surplus_work(core) {
                     self.notify_parked();
                 }
                 break;
