@@ -15,6 +15,10 @@
 //! | `asyncio.Future` | [`sync::oneshot::channel`] |
 //! | `asyncio.Queue` / `PriorityQueue` / `LifoQueue` | [`sync::Queue`], [`sync::PriorityQueue`], [`sync::LifoQueue`]; channels in [`sync::mpsc`] |
 //! | `asyncio.Lock` / `Semaphore` / `Event` / `Condition` / `Barrier` | [`sync::Mutex`], [`sync::Semaphore`], [`sync::Event`], [`sync::Condition`], [`sync::Barrier`]; also [`sync::RwLock`], [`sync::Notify`], [`sync::watch`] |
+//! | `asyncio.start_server` / `open_connection` | [`net::TcpListener::bind`] + `accept().await` / [`net::TcpStream::connect`] |
+//! | `reader.read(n)` / `writer.write(b)` + `drain()` | `stream.read(&mut buf).await` / `stream.write_all(b).await` (also `futures_io::AsyncRead`/`AsyncWrite`) |
+//! | `loop.create_datagram_endpoint` / `start_unix_server` | [`net::UdpSocket`] / [`net::UnixListener`], [`net::UnixStream`], [`net::UnixDatagram`] |
+//! | `loop.getaddrinfo(host, port)` | [`net::lookup_host`]`((host, port)).await` |
 //! | `loop.add_signal_handler(SIGINT, ...)` | [`signal::ctrl_c`]`().await`, [`signal::unix::signal`]`(SignalKind)` |
 //!
 //! ```
