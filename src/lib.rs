@@ -25,6 +25,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub use runtime_core::{as_completed, gather, try_gather, wait, wait_for, ReturnWhen};
 pub use runtime_core::{
     run, spawn, yield_now, AbortHandle, Builder, EnterGuard, GroupError, GroupFailure, GroupMember,
     Handle, Id, JoinError, JoinHandle, Outcome, Runtime, RuntimeMetrics, TaskGroup,
@@ -34,8 +35,10 @@ pub use runtime_core::{
 /// Task types: ids, handles, errors, named spawning and cooperative scheduling.
 pub mod task {
     pub use runtime_core::task::{
-        consume_budget, yield_now, AbortHandle, Builder, GroupError, GroupFailure, GroupJoin,
-        GroupMember, Id, JoinError, JoinHandle, Outcome, TaskGroup, YieldNow,
+        as_completed, consume_budget, gather, try_gather, wait, wait_for, yield_now, AbortHandle,
+        AsCompleted, Builder, Gather, GroupError, GroupFailure, GroupJoin, GroupMember, Id,
+        JoinError, JoinHandle, Outcome, ReturnWhen, TaskGroup, TryGather, Wait, WaitFor,
+        WaitOutput, YieldNow,
     };
 }
 

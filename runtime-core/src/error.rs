@@ -157,6 +157,13 @@ pub(crate) const IO_DRIVER_SHUTDOWN: &str = "the runtime was shut down: I/O reso
 pub(crate) const NO_SOCKET_ADDRESSES: &str =
     "the address resolved to no socket addresses: pass a \"host:port\" string or a SocketAddr";
 
+// task::combinators
+
+/// A combinator future (`gather`, `try_gather`, `wait`, `wait_for`) polled after it
+/// returned `Ready`.
+pub(crate) const COMBINATOR_POLLED_AFTER_COMPLETION: &str =
+    "a `gather`, `try_gather`, `wait` or `wait_for` future was polled after it returned `Ready`: await it only once";
+
 #[cfg(test)]
 mod tests {
     use super::{shutdown_warning, ShutdownCaller::*};
