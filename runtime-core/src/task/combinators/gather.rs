@@ -208,7 +208,7 @@ impl<F: Future> TryGather<F> {
     /// How many futures it gathers.
     ///
     /// ```
-    /// let two = runtime::try_gather([async { Ok::<_, ()>(1) }, async { Ok(2) }]);
+    /// let two = runtime::try_gather([1, 2].map(|n| async move { Ok::<_, ()>(n) }));
     /// assert_eq!(two.len(), 2);
     /// assert!(!two.is_empty());
     /// ```

@@ -37,7 +37,7 @@ use std::time::Duration;
 /// let rt = runtime::Builder::new_current_thread().start_paused(true).build().unwrap();
 /// rt.block_on(async {
 ///     let quick = runtime::spawn(async { 42 });
-///     assert_eq!(runtime::wait_for(Duration::from_secs(1), quick).await, Ok(Ok(42)));
+///     assert!(matches!(runtime::wait_for(Duration::from_secs(1), quick).await, Ok(Ok(42))));
 ///
 ///     let cleaned_up = Arc::new(AtomicBool::new(false));
 ///     let guard = SetOnDrop(cleaned_up.clone());
@@ -66,7 +66,7 @@ pub fn wait_for<T>(duration: Duration, handle: JoinHandle<T>) -> WaitFor<T> {
 /// runtime::run(async {
 ///     let task = runtime::spawn(async { 1 });
 ///     let waiting: runtime::task::WaitFor<i32> = runtime::wait_for(Duration::from_secs(1), task);
-///     assert_eq!(waiting.await, Ok(Ok(1)));
+///     assert_eq!(waiting.await.unwrap().unwrap(), 1);
 /// });
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them; dropping a `WaitFor` detaches its task"]

@@ -1,0 +1,96 @@
+//! The combinators' ready set (`task/combinators/ready.rs`): a child's wake against the
+//! parent's poll of that child (the `queued` flag, rule 2), and wakes of two children
+//! against the parent's registration (rule 3). Each model checks that no wake is lost:
+//! either the parent saw the event in its poll, or it was woken and finds the index queued.
+use super::*;
+use crate::loom::sync::atomic::Ordering::{Acquire, Release};
+use crate::loom::thread;
+use crate::task::combinators::ReadySet;
+
+#[test]
+fn loom_ready_wake_vs_poll_of_the_same_child() {
+    model(|| {
+        let mut set = ReadySet::new();
+        let child = set.child(0);
+        // The child's first poll (pending), then an earlier wake: the child is queued
+        // and its flag set, and the parent has not polled it again yet.
+        set.register(&Waker::from(Flag::new()));
+        ReadySet::begin_poll(&child);
+        child.waker().wake_by_ref();
+        let event = Arc::new(AtomicBool::new(false));
+        let (e, w) = (event.clone(), child.waker().clone());
+        // A second wake, racing with the parent's poll: it may fold into the first one.
+        let th = thread::spawn(move || {
+            e.store(true, Release);
+            w.wake();
+        });
+        let parent = Flag::new();
+        let parent_waker = Waker::from(parent.clone());
+        let mut seen = false;
+        set.register(&parent_waker);
+        while let Some(index) = set.pop() {
+            assert_eq!(index, 0);
+            ReadySet::begin_poll(&child);
+            seen |= event.load(Acquire);
+        }
+        th.join().unwrap();
+        if !seen {
+            assert!(parent.is_set(), "the child's wake was lost");
+            set.register(&parent_waker);
+            assert_eq!(set.pop(), Some(0), "the woken child is queued");
+            ReadySet::begin_poll(&child);
+            assert!(event.load(Acquire), "the poll sees what the waker published");
+        }
+    });
+}
+
+#[test]
+fn loom_ready_two_children_wake_against_registration() {
+    model(|| {
+        let mut set = ReadySet::new();
+        let first = Flag::new();
+        let a = set.child(0);
+        let b = set.child(1);
+        let (wa, wb) = (a.waker().clone(), b.waker().clone());
+        let ta = thread::spawn(move || wa.wake());
+        let tb = thread::spawn(move || wb.wake());
+        // The parent's poll: registers, then drains.
+        set.register(&Waker::from(first.clone()));
+        let mut got = Vec::new();
+        while let Some(index) = set.pop() {
+            got.push(index);
+        }
+        ta.join().unwrap();
+        tb.join().unwrap();
+        if got.len() < 2 {
+            assert!(first.is_set(), "a wake after registration must wake the parent");
+            let second = Flag::new();
+            set.register(&Waker::from(second.clone()));
+            while let Some(index) = set.pop() {
+                got.push(index);
+            }
+            assert!(!second.is_set());
+        }
+        got.sort_unstable();
+        assert_eq!(got, [0, 1], "each woken child queued exactly once");
+    });
+}
+
+#[test]
+fn loom_ready_concurrent_wakes_of_one_child_queue_it_once() {
+    model(|| {
+        let mut set = ReadySet::new();
+        let parent = Flag::new();
+        set.register(&Waker::from(parent.clone()));
+        let a = set.child(0);
+        let (w1, w2) = (a.waker().clone(), a.waker().clone());
+        let t1 = thread::spawn(move || w1.wake());
+        let t2 = thread::spawn(move || w2.wake());
+        t1.join().unwrap();
+        t2.join().unwrap();
+        assert!(parent.is_set());
+        set.register(&Waker::from(Flag::new()));
+        assert_eq!(set.pop(), Some(0));
+        assert_eq!(set.pop(), None, "queued once");
+    });
+}
