@@ -360,7 +360,12 @@ fn a_future_that_wakes_itself_does_not_keep_the_gather_in_one_poll() {
     let mut g = gather([busy]);
     for round in 1..=3 {
         assert!(support::poll_with(&mut g, &waker).is_pending());
-        assert_eq!(polls.load(SeqCst), round, "one child poll per gather poll");
+        // Its first poll, plus one poll per drain of the woken set (once per gather poll).
+        assert_eq!(
+            polls.load(SeqCst),
+            round + 1,
+            "at most two child polls per gather poll"
+        );
         assert_eq!(
             wakes.count(),
             round,

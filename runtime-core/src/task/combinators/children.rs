@@ -1,12 +1,12 @@
 //! [`Children`]: a fixed set of futures polled in the parent's task, each with its own
 //! waker, the engine under `gather`, `try_gather`, `wait` and `as_completed`.
-use super::ready::{Child, ReadySet};
+use super::ready::{Child, ReadySet, Refill};
 use crate::task::coop;
 use std::fmt;
 use std::future::Future;
 use std::ops::ControlFlow;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 /// Whether the children spend the cooperative budget themselves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,7 +21,8 @@ pub(crate) enum Budget {
 /// How a call to [`Children::poll_children`] ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Scan {
-    /// Every child that could make progress was polled; the parent's waker is registered.
+    /// Every child that could make progress was polled; the parent's waker is registered
+    /// (or was woken: something is queued already).
     Idle,
     /// The task's budget is spent: the parent woke itself and should return `Pending`.
     Exhausted,
@@ -81,54 +82,63 @@ impl<F: Future> Children<F> {
         self.remaining
     }
 
-    /// Polls every child that has never been polled and every child woken since the last
-    /// call, each once, in that order; hands each output to `on_ready` with the child's
-    /// input index. Registers `cx`'s waker first, so any later child wake wakes it.
+    /// Polls every child that has never been polled and every child woken since, each
+    /// once (a child woken again meanwhile at most twice), and hands each output to
+    /// `on_ready` with the child's input index. When it returns `Idle`, the parent's
+    /// waker (`cx`'s) is registered or has been woken, so no child wake is lost.
     pub(crate) fn poll_children(
         &mut self,
         cx: &mut Context<'_>,
         mut on_ready: impl FnMut(usize, F::Output) -> ControlFlow<()>,
     ) -> Scan {
-        self.set.register(cx.waker());
-        while self.first_polled < self.slots.len() {
-            let index = self.first_polled;
-            let Poll::Ready(unit) = coop::poll_proceed(cx) else {
-                return Scan::Exhausted;
-            };
-            self.first_polled += 1;
-            let child = self.set.child(index);
-            if let Some(out) = self.poll_one(index, Some(child), &unit) {
-                if on_ready(index, out).is_break() {
-                    return Scan::Stopped;
+        let mut drained = false;
+        loop {
+            while self.first_polled < self.slots.len() {
+                let index = self.first_polled;
+                if !budget_left(cx) {
+                    return Scan::Exhausted;
+                }
+                self.first_polled += 1;
+                let child = self.set.child(index);
+                if let Some(out) = self.poll_one(index, Some(child)) {
+                    if on_ready(index, out).is_break() {
+                        return Scan::Stopped;
+                    }
+                }
+                if self.first_polled == self.slots.len() {
+                    self.set.drop_spare();
+                }
+            }
+            while let Some(index) = self.set.pop() {
+                if self.slots[index].is_none() {
+                    continue; // a finished child's stale entry (rule 4)
+                }
+                if !budget_left(cx) {
+                    self.set.unpop(index);
+                    return Scan::Exhausted;
+                }
+                if let Some(out) = self.poll_one(index, None) {
+                    if on_ready(index, out).is_break() {
+                        return Scan::Stopped;
+                    }
+                }
+            }
+            // Nothing left in hand: take what was woken meanwhile, once per poll, so a
+            // child that wakes itself on every poll cannot keep us here (rule 3).
+            match self.set.refill(cx.waker(), !drained) {
+                Refill::Registered => return Scan::Idle,
+                Refill::Drained => drained = true,
+                Refill::Busy => {
+                    cx.waker().wake_by_ref();
+                    return Scan::Idle;
                 }
             }
         }
-        self.set.drop_spare();
-        while let Some(index) = self.set.pop() {
-            if self.slots[index].is_none() {
-                continue; // a finished child's stale entry (rule 4)
-            }
-            let Poll::Ready(unit) = coop::poll_proceed(cx) else {
-                self.set.unpop(index);
-                return Scan::Exhausted;
-            };
-            if let Some(out) = self.poll_one(index, None, &unit) {
-                if on_ready(index, out).is_break() {
-                    return Scan::Stopped;
-                }
-            }
-        }
-        Scan::Idle
     }
 
     /// Polls child `index` once (with `new` as its waker on its first poll); on
     /// completion, drops its future and returns its output.
-    fn poll_one(
-        &mut self,
-        index: usize,
-        new: Option<Child>,
-        unit: &runtime_timer::coop::RestoreOnPending,
-    ) -> Option<F::Output> {
+    fn poll_one(&mut self, index: usize, new: Option<Child>) -> Option<F::Output> {
         let slot = &mut self.slots[index];
         let running = slot.as_mut().expect("polled child is running");
         if let Some(new) = new {
@@ -148,7 +158,7 @@ impl<F: Future> Children<F> {
             Poll::Pending => return None,
         };
         if self.budget == Budget::Spend {
-            unit.made_progress();
+            spend_one();
         }
         let done = slot.take().expect("polled child is running");
         let Running { future, child } = done;
@@ -167,6 +177,30 @@ impl<F: Future> Children<F> {
             *slot = None;
         }
         self.remaining = 0;
+    }
+}
+
+/// Whether the task has budget left for one more child poll; if not, wakes the parent
+/// (it yields, and goes on where it stopped when polled again).
+///
+/// The parent only checks here, and charges a completed child afterwards
+/// ([`spend_one`]): had it taken the unit before the poll, a child that spends budget
+/// itself (a `JoinHandle`) would find none left whenever the parent took the last unit,
+/// and return `Pending` (waking itself) instead of its output.
+fn budget_left(cx: &mut Context<'_>) -> bool {
+    if runtime_timer::coop::has_budget_remaining() {
+        return true;
+    }
+    cx.waker().wake_by_ref();
+    false
+}
+
+/// Charges one unit for a completed child, if the task has one left (the child may have
+/// spent the last one itself; the parent's next `budget_left` then yields).
+fn spend_one() {
+    let mut cx = Context::from_waker(Waker::noop());
+    if let Poll::Ready(unit) = coop::poll_proceed(&mut cx) {
+        unit.made_progress();
     }
 }
 
@@ -190,5 +224,47 @@ impl<F> fmt::Debug for Children<F> {
             .field("len", &self.slots.len())
             .field("remaining", &self.remaining)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(all(test, not(runtime_loom)))]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// A child that is ready at once but, like a `JoinHandle`, spends a unit of budget.
+    struct Spender(Rc<Cell<usize>>);
+
+    impl Future for Spender {
+        type Output = ();
+
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            self.0.set(self.0.get() + 1);
+            let unit = std::task::ready!(coop::poll_proceed(cx));
+            unit.made_progress();
+            Poll::Ready(())
+        }
+    }
+
+    #[test]
+    fn children_that_spend_budget_are_never_polled_in_vain() {
+        // A child that spends budget itself must never be polled with none left for it:
+        // it would return `Pending` instead of its output, and be polled again later.
+        for (budget, units_per_child) in [(Budget::Spend, 2), (Budget::Check, 1)] {
+            let polls = Rc::new(Cell::new(0));
+            let mut children = Children::new((0..1_000).map(|_| Spender(polls.clone())), budget);
+            let mut done = 0;
+            let mut cx = Context::from_waker(Waker::noop());
+            let scan = runtime_timer::coop::with_budget(|| {
+                children.poll_children(&mut cx, |_, ()| {
+                    done += 1;
+                    ControlFlow::Continue(())
+                })
+            });
+            assert_eq!(scan, Scan::Exhausted, "{budget:?}");
+            assert_eq!(done, 128 / units_per_child, "{budget:?}");
+            assert_eq!(polls.get(), done, "{budget:?}: a child was polled in vain");
+        }
     }
 }

@@ -33,20 +33,26 @@
 //!    the child, so a wake that arrives during or after that poll queues it again and
 //!    none is lost. A wake folded into an earlier one synchronizes with the parent
 //!    through the flag.
-//! 3. **Parent waker.** At the start of every poll, before it polls any child, the parent
-//!    stores its waker in the ready set and drains the queue, under the set's one mutex.
-//!    The first child wake after that takes the waker and wakes it outside the lock; later
-//!    wakes only queue their index. A parent poll handles only what it drained, so a child
-//!    that wakes itself on every poll cannot keep the parent in one endless poll.
+//! 3. **Parent waker.** When a parent poll has nothing left in hand (every child polled
+//!    once, its batch handled), it takes the shared queue under the set's one mutex. If
+//!    the queue is empty it stores its waker there and returns: the first child wake after
+//!    that takes the waker and wakes it outside the lock; later wakes only queue their
+//!    index. Otherwise it drains the queue into its batch and handles it; it drains at most
+//!    once per poll, and when more is queued after that it wakes itself and returns, so a
+//!    child that wakes itself on every poll cannot keep the parent in one endless poll.
+//!    A parent that returns `Ready` (an `as_completed` item) registers nothing.
 //! 4. **Stale entries.** A finished child's slot is `None`, and its index may still sit in
 //!    the queue: the parent skips such entries. A finished child's waker is reused for the
 //!    next child polled for the first time only when nobody else holds it
 //!    (`Arc::get_mut`), with its flag reset: so children that finish on their first poll
 //!    cost no allocation.
-//! 5. **Budget.** A child poll happens only while the task has cooperative budget left
-//!    (`poll_proceed`); a child that completes spends one unit, unless it is a
-//!    `JoinHandle`, which spends its own. With the budget spent, the parent wakes itself
-//!    and keeps its place (the next unpolled child, the rest of its batch).
+//! 5. **Budget.** A child is polled only while the task has cooperative budget left; the
+//!    parent checks without taking a unit, and charges one for each child that completes
+//!    afterwards, unless the child is a `JoinHandle`, which spends its own. (Taking the
+//!    unit before the poll would leave a `JoinHandle` child none whenever the parent took
+//!    the last one: it would return `Pending` instead of its output.) With the budget
+//!    spent, the parent wakes itself and keeps its place (the next unpolled child, the
+//!    rest of its batch).
 //!
 //! The flag protocol of rule 2 has loom models, `loom_ready_*` in `task/tests/`.
 mod as_completed;
@@ -62,4 +68,4 @@ pub use wait::{wait, ReturnWhen, Wait, WaitOutput};
 pub use wait_for::{wait_for, WaitFor};
 
 #[cfg(all(test, runtime_loom))]
-pub(crate) use ready::ReadySet;
+pub(crate) use ready::{ReadySet, Refill};

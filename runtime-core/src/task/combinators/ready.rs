@@ -82,11 +82,24 @@ impl Child {
     }
 }
 
+/// What [`ReadySet::refill`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refill {
+    /// Nothing was queued: the parent's waker is registered.
+    Registered,
+    /// The queued indices moved into the batch.
+    Drained,
+    /// Indices are queued but the parent may not drain again in this poll: it must wake
+    /// itself and return.
+    Busy,
+}
+
 /// The parent's side of the ready set.
 pub(crate) struct ReadySet {
     shared: Arc<Shared>,
     /// Indices drained from the shared queue and not yet handled (handled in order; left
     /// over when the parent stopped early: budget spent, or one item handed out).
+    /// Drained only when empty.
     batch: VecDeque<usize>,
     /// A child waker nobody else references any more, ready to serve the next child
     /// polled for the first time: children that finish on their first poll then cost no
@@ -108,20 +121,31 @@ impl ReadySet {
         }
     }
 
-    /// Registers the parent's waker and moves every index woken so far into the batch.
-    /// Called once at the start of every parent poll, before any child is polled: a child
-    /// woken after this wakes `parent` (rule 3).
-    pub(crate) fn register(&mut self, parent: &Waker) {
+    /// Called by the parent once its batch is empty: takes the indices woken since it last
+    /// looked, if any (and if `may_drain`), else registers `parent`, so the first child
+    /// wake from now on wakes it (rule 3).
+    pub(crate) fn refill(&mut self, parent: &Waker, may_drain: bool) -> Refill {
+        debug_assert!(self.batch.is_empty());
         let mut inner = self.shared.inner.lock();
-        match &inner.parent {
-            Some(w) if w.will_wake(parent) => {}
-            _ => inner.parent = Some(parent.clone()),
+        if inner.queue.is_empty() {
+            match &inner.parent {
+                Some(w) if w.will_wake(parent) => {}
+                _ => inner.parent = Some(parent.clone()),
+            }
+            return Refill::Registered;
         }
-        if self.batch.is_empty() {
+        // The parent is busy (or about to wake itself): child wakes only queue their index
+        // until it registers again. Its old waker is dropped outside the lock.
+        let stale = inner.parent.take();
+        let refill = if may_drain {
             std::mem::swap(&mut self.batch, &mut inner.queue);
+            Refill::Drained
         } else {
-            self.batch.extend(inner.queue.drain(..));
-        }
+            Refill::Busy
+        };
+        drop(inner);
+        drop(stale);
+        refill
     }
 
     /// The next woken index, if any.
@@ -172,8 +196,7 @@ impl ReadySet {
         child.arc.queued.swap(false, AcqRel);
     }
 
-    /// Forgets the children that are still queued and no longer polled (the combinator
-    /// handed out the rest, or no new children remain): drops the spare.
+    /// Drops the spare waker: every child has had its first poll.
     pub(crate) fn drop_spare(&mut self) {
         self.spare = None;
     }
@@ -228,31 +251,38 @@ mod tests {
         let (parent, count) = counting();
         let a = set.child(0);
         let b = set.child(1);
-        set.register(&parent);
+        assert_eq!(set.refill(&parent, true), Refill::Registered);
         a.waker().wake_by_ref();
         a.waker().wake_by_ref();
         b.waker().wake_by_ref();
-        assert_eq!(count.get(), 1, "one parent wake per parent poll");
-        set.register(&parent);
+        assert_eq!(count.get(), 1, "one parent wake per registration");
+        assert_eq!(set.refill(&parent, true), Refill::Drained);
         assert_eq!(set.pop(), Some(0));
         assert_eq!(set.pop(), Some(1));
         assert_eq!(set.pop(), None);
         // Still marked queued until the parent polls it: no second entry.
         a.waker().wake_by_ref();
-        set.register(&parent);
-        assert_eq!(set.pop(), None);
+        assert_eq!(set.refill(&parent, true), Refill::Registered);
         ReadySet::begin_poll(&a);
         a.waker().wake_by_ref();
         assert_eq!(count.get(), 2);
-        set.register(&parent);
+        // A parent that drained once in this poll must not drain again.
+        assert_eq!(set.refill(&parent, false), Refill::Busy);
+        b.waker().wake_by_ref(); // b was never polled again: still queued, no entry
+        ReadySet::begin_poll(&b);
+        b.waker().wake_by_ref();
+        assert_eq!(count.get(), 2, "busy: wakes only queue");
+        assert_eq!(set.refill(&parent, true), Refill::Drained);
         assert_eq!(set.pop(), Some(0));
+        assert_eq!(set.pop(), Some(1));
+        assert_eq!(set.pop(), None);
     }
 
     #[test]
     fn an_unshared_waker_is_recycled_with_a_fresh_flag() {
         let mut set = ReadySet::new();
         let (parent, _count) = counting();
-        set.register(&parent);
+        assert_eq!(set.refill(&parent, true), Refill::Registered);
         let a = set.child(0);
         a.waker().wake_by_ref();
         let first = Arc::as_ptr(&a.arc);
@@ -260,7 +290,7 @@ mod tests {
         let b = set.child(7);
         assert_eq!(Arc::as_ptr(&b.arc), first, "the spare was reused");
         b.waker().wake_by_ref();
-        set.register(&parent);
+        assert_eq!(set.refill(&parent, true), Refill::Drained);
         assert_eq!(set.pop(), Some(0), "the stale entry of the finished child");
         assert_eq!(set.pop(), Some(7), "the new child was queued");
     }
