@@ -45,19 +45,19 @@ fn loom_ready_wake_vs_poll_of_the_same_child() {
         });
         let parent = Flag::new();
         let parent_waker = Waker::from(parent.clone());
-        let mut seen = false;
-        let mut poll_child = |index| {
+        let seen = std::cell::Cell::new(false);
+        let poll_child = |index| {
             assert_eq!(index, 0);
             ReadySet::begin_poll(&child);
-            seen |= event.load(Acquire);
+            seen.set(seen.get() | event.load(Acquire));
         };
-        parent_poll(&mut set, &parent_waker, &mut poll_child);
+        parent_poll(&mut set, &parent_waker, poll_child);
         th.join().unwrap();
-        if !seen {
+        if !seen.get() {
             assert!(parent.is_set(), "the child's wake was lost");
-            parent_poll(&mut set, &parent_waker, &mut poll_child);
+            parent_poll(&mut set, &parent_waker, poll_child);
             assert!(
-                seen,
+                seen.get(),
                 "the woken child is queued and sees what its waker published"
             );
         }
