@@ -8,7 +8,10 @@
 //! | `task.add_done_callback(cb)` | [`JoinHandle::add_done_callback`] |
 //! | `asyncio.TaskGroup` | [`TaskGroup`] |
 //! | `await asyncio.sleep(s)` | [`sleep`]`(Duration).await`, [`sleep_until`] |
-//! | `asyncio.timeout(s)` / `asyncio.wait_for` | [`timeout`]`(Duration, fut).await` |
+//! | `asyncio.timeout(s)` | [`timeout`]`(Duration, fut).await` |
+//! | `asyncio.wait_for(task, s)` | [`wait_for`]`(Duration, handle).await` (aborts the task on timeout) |
+//! | `asyncio.gather` / `wait` / `as_completed` | [`gather`], [`try_gather`], [`wait`] with [`ReturnWhen`], [`as_completed`] |
+//! | `asyncio.shield(task)` | the default: dropping a [`JoinHandle`] detaches its task |
 //! | `loop.run_in_executor(None, f)` | [`spawn_blocking`]`(f).await` |
 //! | `loop.run_in_executor(pool, f)` | [`run_in_executor`]`(&pool, f).await` with a [`ThreadPool`] |
 //! | `await asyncio.sleep(0)` | [`yield_now`]`().await` |
@@ -32,7 +35,8 @@ pub use runtime_core::{
     TryCurrentError,
 };
 
-/// Task types: ids, handles, errors, named spawning and cooperative scheduling.
+/// Task types: ids, handles, errors, named spawning, cooperative scheduling, and the
+/// combinators (`gather`, `wait`, `as_completed`, `wait_for`) with their futures.
 pub mod task {
     pub use runtime_core::task::{
         as_completed, consume_budget, gather, try_gather, wait, wait_for, yield_now, AbortHandle,

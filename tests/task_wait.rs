@@ -238,3 +238,50 @@ fn wait_output_says_which_outputs_are_exceptions() {
     assert!(!String::new().is_exception());
     assert!(!vec![1].is_exception());
 }
+
+#[test]
+fn every_combinator_can_run_in_a_spawned_task() {
+    // Compiles only if each combinator's future is `Send` when its tasks' outputs are.
+    let rt = support::rt_multi(2);
+    rt.block_on(async {
+        let t = spawn(async {
+            let gathered = runtime::gather([spawn(async { 1 })]).await;
+            let tried = runtime::try_gather([async { Ok::<_, String>(2) }]).await;
+            let (done, _) = wait([spawn(async { 3 })], ReturnWhen::AllCompleted).await;
+            let mut stream = runtime::as_completed([spawn(async { 4 })]);
+            let streamed = stream.next().await.unwrap();
+            let waited = runtime::wait_for(Duration::from_secs(30), spawn(async { 5 })).await;
+            gathered[0].as_ref().unwrap()
+                + tried.unwrap()[0]
+                + done[0].as_ref().unwrap()
+                + streamed.unwrap()
+                + waited.unwrap().unwrap()
+        });
+        assert_eq!(t.await.unwrap(), 15);
+    });
+    support::assert_send::<runtime::task::Gather<JoinHandle<u8>>>();
+    support::assert_sync::<runtime::task::Gather<JoinHandle<u8>>>();
+    support::assert_send::<runtime::task::Wait<u8>>();
+    support::assert_send::<runtime::task::AsCompleted<u8>>();
+    support::assert_sync::<runtime::task::AsCompleted<u8>>();
+    support::assert_send::<runtime::task::WaitFor<u8>>();
+}
+
+#[test]
+fn debug_output_names_the_state() {
+    support::run_local(async {
+        let w = wait([spawn(async { 1 })], ReturnWhen::FirstCompleted);
+        let text = format!("{w:?}");
+        assert!(
+            text.contains("Wait") && text.contains("FirstCompleted"),
+            "{text}"
+        );
+        let g = runtime::gather([std::future::ready(1)]);
+        assert!(format!("{g:?}").contains("Gather"));
+        let a = runtime::as_completed([spawn(async { 1 })]);
+        assert!(format!("{a:?}").contains("remaining: 1"));
+        let f = runtime::wait_for(Duration::from_secs(1), spawn(async { 1 }));
+        assert!(format!("{f:?}").contains("WaitFor"));
+        drop((w, g, a, f));
+    });
+}
