@@ -237,6 +237,10 @@ fn wait_output_says_which_outputs_are_exceptions() {
     assert!(!None::<u8>.is_exception());
     assert!(!String::new().is_exception());
     assert!(!vec![1].is_exception());
+    assert!(
+        !(1, Err::<(), ()>(())).is_exception(),
+        "a tuple is never an exception"
+    );
 }
 
 #[test]

@@ -65,8 +65,8 @@ pub enum ReturnWhen {
 /// Rust has no exceptions: a task fails by panicking (a [`JoinError`]) or by returning
 /// `Err`. Without specialization `wait` cannot look inside an arbitrary `T`, so the tasks'
 /// output type implements this trait: `Result` says `true` for `Err`; `()`, the numbers,
-/// `bool`, `char`, strings, `Vec`, `Option` (a `None` is not an exception) and the
-/// collections say `false`; `Box` asks what it holds. For an output type of your own,
+/// `bool`, `char`, strings, `Vec`, `Option` (a `None` is not an exception), tuples of up to
+/// four and the collections say `false`; `Box` asks what it holds. For an output type of your own,
 /// implement it in one line (the method's default is `false`) or with your own rule.
 ///
 /// ```
@@ -145,6 +145,10 @@ never_an_exception!(
 );
 
 impl<T> WaitOutput for Option<T> {}
+impl<A> WaitOutput for (A,) {}
+impl<A, B> WaitOutput for (A, B) {}
+impl<A, B, C> WaitOutput for (A, B, C) {}
+impl<A, B, C, D> WaitOutput for (A, B, C, D) {}
 impl<T> WaitOutput for Vec<T> {}
 impl<K, V, S> WaitOutput for std::collections::HashMap<K, V, S> {}
 impl<T, S> WaitOutput for std::collections::HashSet<T, S> {}
