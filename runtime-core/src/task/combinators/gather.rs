@@ -46,17 +46,8 @@ where
     I: IntoIterator,
     I::Item: IntoFuture,
 {
-    let children = Children::new(
-        futures.into_iter().map(IntoFuture::into_future),
-        Budget::Spend,
-    );
-    let outputs = std::iter::repeat_with(|| None)
-        .take(children.len())
-        .collect();
     Gather {
-        children,
-        outputs,
-        done: false,
+        inner: InOrder::new(futures),
     }
 }
 
@@ -72,13 +63,8 @@ where
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Gather<F: Future> {
-    children: Children<F>,
-    outputs: Vec<Option<F::Output>>,
-    done: bool,
+    inner: InOrder<F>,
 }
-
-// The futures sit in `Children`' heap slice (rule 1); outputs are never pinned.
-impl<F: Future> Unpin for Gather<F> {}
 
 impl<F: Future> Gather<F> {
     /// How many futures it gathers.
@@ -89,7 +75,7 @@ impl<F: Future> Gather<F> {
     /// assert!(empty.is_empty());
     /// ```
     pub fn len(&self) -> usize {
-        self.children.len()
+        self.inner.children.len()
     }
 
     /// Whether it gathers no future at all (it then resolves at once to an empty `Vec`).
@@ -102,7 +88,7 @@ impl<F: Future> Gather<F> {
     /// });
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.children.len() == 0
+        self.inner.children.len() == 0
     }
 }
 
@@ -111,34 +97,16 @@ impl<F: Future> Future for Gather<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // `Gather` is `Unpin`: its futures live in `Children`' heap slice.
-        let this = self.get_mut();
-        assert!(!this.done, "{}", error::COMBINATOR_POLLED_AFTER_COMPLETION);
-        let outputs = &mut this.outputs;
-        let scan = this.children.poll_children(cx, |index, out| {
-            outputs[index] = Some(out);
-            ControlFlow::Continue(())
-        });
-        if this.children.remaining() > 0 {
-            debug_assert_ne!(scan, Scan::Stopped);
-            return Poll::Pending;
+        match std::task::ready!(self.get_mut().inner.poll(cx, |_| false)) {
+            Ok(outputs) => Poll::Ready(outputs),
+            Err(_) => unreachable!("no output stops a gather"),
         }
-        this.done = true;
-        let outputs = std::mem::take(&mut this.outputs);
-        Poll::Ready(
-            outputs
-                .into_iter()
-                .map(|o| o.expect("every gathered future finished"))
-                .collect(),
-        )
     }
 }
 
 impl<F: Future> fmt::Debug for Gather<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Gather")
-            .field("len", &self.children.len())
-            .field("remaining", &self.children.remaining())
-            .finish()
+        self.inner.fmt_as("Gather", f)
     }
 }
 
@@ -170,17 +138,8 @@ where
     I: IntoIterator,
     I::Item: IntoFuture<Output = Result<T, E>>,
 {
-    let children = Children::new(
-        futures.into_iter().map(IntoFuture::into_future),
-        Budget::Spend,
-    );
-    let outputs = std::iter::repeat_with(|| None)
-        .take(children.len())
-        .collect();
     TryGather {
-        children,
-        outputs,
-        done: false,
+        inner: InOrder::new(futures),
     }
 }
 
@@ -196,13 +155,8 @@ where
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct TryGather<F: Future> {
-    children: Children<F>,
-    outputs: Vec<Option<F::Output>>,
-    done: bool,
+    inner: InOrder<F>,
 }
-
-// As for `Gather`.
-impl<F: Future> Unpin for TryGather<F> {}
 
 impl<F: Future> TryGather<F> {
     /// How many futures it gathers.
@@ -213,7 +167,7 @@ impl<F: Future> TryGather<F> {
     /// assert!(!two.is_empty());
     /// ```
     pub fn len(&self) -> usize {
-        self.children.len()
+        self.inner.children.len()
     }
 
     /// Whether it gathers no future at all (it then resolves at once to `Ok` of an empty
@@ -227,7 +181,7 @@ impl<F: Future> TryGather<F> {
     /// });
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.children.len() == 0
+        self.inner.children.len() == 0
     }
 }
 
@@ -238,37 +192,15 @@ where
     type Output = Result<Vec<T>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        assert!(!this.done, "{}", error::COMBINATOR_POLLED_AFTER_COMPLETION);
-        let outputs = &mut this.outputs;
-        let mut failed = None;
-        this.children.poll_children(cx, |index, out| match out {
-            Ok(v) => {
-                outputs[index] = Some(Ok(v));
-                ControlFlow::Continue(())
-            }
-            Err(e) => {
-                failed = Some(e);
-                ControlFlow::Break(())
-            }
-        });
-        if let Some(e) = failed {
-            this.done = true;
-            // The rest is dropped before the error is reported.
-            this.children.clear();
-            this.outputs = Vec::new();
-            return Poll::Ready(Err(e));
-        }
-        if this.children.remaining() > 0 {
-            return Poll::Pending;
-        }
-        this.done = true;
-        let outputs = std::mem::take(&mut this.outputs);
+        let outputs = match std::task::ready!(self.get_mut().inner.poll(cx, Result::is_err)) {
+            Ok(outputs) => outputs,
+            Err(failed) => return Poll::Ready(Err(failed.err().expect("stopped at an Err"))),
+        };
         Poll::Ready(Ok(outputs
             .into_iter()
             .map(|o| match o {
-                Some(Ok(v)) => v,
-                _ => unreachable!("every gathered future returned Ok"),
+                Ok(v) => v,
+                Err(_) => unreachable!("an Err stops a try_gather"),
             })
             .collect()))
     }
@@ -276,7 +208,79 @@ where
 
 impl<F: Future> fmt::Debug for TryGather<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TryGather")
+        self.inner.fmt_as("TryGather", f)
+    }
+}
+
+/// What [`Gather`] and [`TryGather`] share: the futures and their outputs by input index.
+struct InOrder<F: Future> {
+    children: Children<F>,
+    outputs: Vec<Option<F::Output>>,
+    done: bool,
+}
+
+// The futures sit in `Children`' heap slice (rule 1); outputs are never pinned.
+impl<F: Future> Unpin for InOrder<F> {}
+
+impl<F: Future> InOrder<F> {
+    fn new<I>(futures: I) -> InOrder<F>
+    where
+        I: IntoIterator,
+        I::Item: IntoFuture<IntoFuture = F>,
+    {
+        let children = Children::new(
+            futures.into_iter().map(IntoFuture::into_future),
+            Budget::Spend,
+        );
+        let outputs = std::iter::repeat_with(|| None)
+            .take(children.len())
+            .collect();
+        InOrder {
+            children,
+            outputs,
+            done: false,
+        }
+    }
+
+    /// Polls the futures; `Ok` with every output in input order once all finished, or
+    /// `Err` with the first output `stops` picks, after dropping every other future.
+    fn poll(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut stops: impl FnMut(&F::Output) -> bool,
+    ) -> Poll<Result<Vec<F::Output>, F::Output>> {
+        assert!(!self.done, "{}", error::COMBINATOR_POLLED_AFTER_COMPLETION);
+        let outputs = &mut self.outputs;
+        let mut stopped = None;
+        let scan = self.children.poll_children(cx, |index, out| {
+            if stops(&out) {
+                stopped = Some(out);
+                return ControlFlow::Break(());
+            }
+            outputs[index] = Some(out);
+            ControlFlow::Continue(())
+        });
+        if let Some(out) = stopped {
+            self.done = true;
+            // The rest is dropped before the output is reported.
+            self.children.clear();
+            self.outputs = Vec::new();
+            return Poll::Ready(Err(out));
+        }
+        if self.children.remaining() > 0 {
+            debug_assert_ne!(scan, Scan::Stopped);
+            return Poll::Pending;
+        }
+        self.done = true;
+        let outputs = std::mem::take(&mut self.outputs);
+        Poll::Ready(Ok(outputs
+            .into_iter()
+            .map(|o| o.expect("every gathered future finished"))
+            .collect()))
+    }
+
+    fn fmt_as(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
             .field("len", &self.children.len())
             .field("remaining", &self.children.remaining())
             .finish()
