@@ -8,7 +8,10 @@
 //! | `task.add_done_callback(cb)` | [`JoinHandle::add_done_callback`] |
 //! | `asyncio.TaskGroup` | [`TaskGroup`] |
 //! | `await asyncio.sleep(s)` | [`sleep`]`(Duration).await`, [`sleep_until`] |
-//! | `asyncio.timeout(s)` / `asyncio.wait_for` | [`timeout`]`(Duration, fut).await` |
+//! | `asyncio.timeout(s)` | [`timeout`]`(Duration, fut).await` |
+//! | `asyncio.wait_for(task, s)` | [`wait_for`]`(Duration, handle).await` (aborts the task on timeout) |
+//! | `asyncio.gather` / `wait` / `as_completed` | [`gather`], [`try_gather`], [`wait`] with [`ReturnWhen`], [`as_completed`] |
+//! | `asyncio.shield(task)` | the default: dropping a [`JoinHandle`] detaches its task |
 //! | `loop.run_in_executor(None, f)` | [`spawn_blocking`]`(f).await` |
 //! | `loop.run_in_executor(pool, f)` | [`run_in_executor`]`(&pool, f).await` with a [`ThreadPool`] |
 //! | `await asyncio.sleep(0)` | [`yield_now`]`().await` |
@@ -30,17 +33,21 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub use runtime_core::{as_completed, gather, try_gather, wait, wait_for, ReturnWhen};
 pub use runtime_core::{
     run, spawn, yield_now, AbortHandle, Builder, EnterGuard, GroupError, GroupFailure, GroupMember,
     Handle, Id, JoinError, JoinHandle, Outcome, Runtime, RuntimeMetrics, TaskGroup,
     TryCurrentError,
 };
 
-/// Task types: ids, handles, errors, named spawning and cooperative scheduling.
+/// Task types: ids, handles, errors, named spawning, cooperative scheduling, and the
+/// combinators (`gather`, `wait`, `as_completed`, `wait_for`) with their futures.
 pub mod task {
     pub use runtime_core::task::{
-        consume_budget, yield_now, AbortHandle, Builder, GroupError, GroupFailure, GroupJoin,
-        GroupMember, Id, JoinError, JoinHandle, Outcome, TaskGroup, YieldNow,
+        as_completed, consume_budget, gather, try_gather, wait, wait_for, yield_now, AbortHandle,
+        AsCompleted, Builder, Gather, GroupError, GroupFailure, GroupJoin, GroupMember, Id,
+        JoinError, JoinHandle, Outcome, ReturnWhen, TaskGroup, TryGather, Wait, WaitFor,
+        WaitOutput, YieldNow,
     };
 }
 

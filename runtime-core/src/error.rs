@@ -182,6 +182,12 @@ pub(crate) const REUNITE_MISMATCH: &str = "tried to reunite halves of different 
 #[cfg(not(runtime_loom))]
 pub(crate) const NOT_AN_IP_ADDRESS: &str =
     "the socket's address is not an IPv4 or IPv6 address: use a TCP socket made by `TcpSocket::new_v4` or `new_v6`";
+// task::combinators
+
+/// A combinator future (`gather`, `try_gather`, `wait`, `wait_for`) polled after it
+/// returned `Ready`.
+pub(crate) const COMBINATOR_POLLED_AFTER_COMPLETION: &str =
+    "a `gather`, `try_gather`, `wait` or `wait_for` future was polled after it returned `Ready`: await it only once";
 
 #[cfg(test)]
 mod tests {

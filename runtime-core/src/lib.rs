@@ -37,6 +37,7 @@ pub use blocking::{
 pub use runtime::{
     run, spawn, Builder, EnterGuard, Handle, Runtime, RuntimeMetrics, TryCurrentError,
 };
+pub use task::{as_completed, gather, try_gather, wait, wait_for, ReturnWhen};
 pub use task::{
     yield_now, AbortHandle, GroupError, GroupFailure, GroupMember, Id, JoinError, JoinHandle,
     Outcome, TaskGroup,

@@ -32,6 +32,7 @@
 //! state word.
 mod builder;
 pub(crate) mod callbacks;
+mod combinators;
 pub(crate) mod coop;
 mod error;
 mod group;
@@ -48,6 +49,10 @@ mod tests;
 
 pub use builder::Builder;
 pub use callbacks::Outcome;
+pub use combinators::{
+    as_completed, gather, try_gather, wait, wait_for, AsCompleted, Gather, ReturnWhen, TryGather,
+    Wait, WaitFor, WaitOutput,
+};
 pub use coop::{consume_budget, yield_now, YieldNow};
 pub(crate) use error::panic_message;
 pub use error::JoinError;

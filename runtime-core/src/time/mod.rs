@@ -11,7 +11,8 @@
 //! | asyncio | runtime |
 //! |---|---|
 //! | `await asyncio.sleep(s)` | [`sleep`]`(Duration).await`, [`sleep_until`]`(Instant).await` |
-//! | `asyncio.timeout(s)`, `asyncio.wait_for(aw, s)` | [`timeout`]`(Duration, fut).await -> Result<T, Elapsed>`, [`timeout_at`] |
+//! | `asyncio.timeout(s)` | [`timeout`]`(Duration, fut).await -> Result<T, Elapsed>`, [`timeout_at`] |
+//! | `asyncio.wait_for(task, s)` | [`wait_for`](crate::task::wait_for)`(Duration, handle)`: aborts the task on timeout |
 //! | a loop around `sleep(period)` | [`interval`]`(period)`, [`interval_at`], [`MissedTickBehavior`] |
 //! | `loop.time()` | [`Instant::now`] |
 //!

@@ -2,6 +2,7 @@
 //! scheduler and loom-visible futures and wakers.
 mod loom_callbacks;
 mod loom_join;
+mod loom_ready;
 mod loom_registry;
 mod loom_state;
 
