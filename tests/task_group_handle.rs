@@ -56,7 +56,8 @@ fn plain_members_return_any_value() {
         });
         let unit = group.spawn(async {});
         group.join().await.unwrap();
-        assert!(five.is_finished() && text.is_finished() && unit.is_finished());
+        // (Not `is_finished()`: on the multi-thread runtime `join` may return between a
+        // member's future being dropped and its task publishing completion.)
         assert_eq!(five.await.unwrap(), 5);
         assert_eq!(text.await.unwrap(), "five");
         unit.await.unwrap();

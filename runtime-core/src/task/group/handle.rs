@@ -73,6 +73,14 @@ impl GroupHandle {
     ///     assert!(tg.spawn(async {}).is_err()); // the group is finished
     /// });
     /// ```
+    ///
+    /// ```compile_fail,E0283
+    /// runtime::run(async {
+    ///     let group = runtime::TaskGroup::new();
+    ///     // error: `Result` members need `spawn_fallible`
+    ///     let _ = group.handle().spawn(async { Err::<(), _>("disk full") });
+    /// });
+    /// ```
     #[track_caller]
     pub fn spawn<F, Kind>(&self, future: F) -> Result<JoinHandle<F::Output>, GroupClosed>
     where
