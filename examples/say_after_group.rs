@@ -33,8 +33,8 @@ async fn say_after(delay: Duration, what: &str) -> Result<(), std::io::Error> {
 #[runtime::main]
 async fn main() -> Result<(), runtime::GroupError> {
     let tg = runtime::TaskGroup::new();
-    let _task1 = tg.spawn(say_after(Duration::from_secs(1), "hello"));
-    let _task2 = tg.spawn(say_after(Duration::from_secs(2), "world"));
+    let _task1 = tg.spawn_fallible(say_after(Duration::from_secs(1), "hello"));
+    let _task2 = tg.spawn_fallible(say_after(Duration::from_secs(2), "world"));
 
     println!("started at {}", wall_clock::now());
 

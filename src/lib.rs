@@ -6,7 +6,7 @@
 //! | `asyncio.create_task(c)` | [`spawn`]`(fut) -> `[`JoinHandle`] |
 //! | `task.cancel()` / `task.done()` | [`JoinHandle::abort`] / [`JoinHandle::is_finished`] |
 //! | `task.add_done_callback(cb)` | [`JoinHandle::add_done_callback`] |
-//! | `asyncio.TaskGroup` | [`TaskGroup`] |
+//! | `asyncio.TaskGroup`, `tg.create_task(c)` | [`TaskGroup`]: [`spawn`](TaskGroup::spawn) (any output; a panic fails the group), [`spawn_fallible`](TaskGroup::spawn_fallible) (an `Err` fails it too), [`join`](TaskGroup::join); from members: [`handle`](TaskGroup::handle)`() -> `[`GroupHandle`]; [`cancel`](TaskGroup::cancel) ends it early, [`abort_all`](TaskGroup::abort_all) aborts it |
 //! | `await asyncio.sleep(s)` | [`sleep`]`(Duration).await`, [`sleep_until`] |
 //! | `asyncio.timeout(s)` | [`timeout`]`(Duration, fut).await` |
 //! | `asyncio.wait_for(task, s)` | [`wait_for`]`(Duration, handle).await` (aborts the task on timeout) |
@@ -35,9 +35,9 @@
 
 pub use runtime_core::{as_completed, gather, try_gather, wait, wait_for, ReturnWhen};
 pub use runtime_core::{
-    run, spawn, yield_now, AbortHandle, Builder, EnterGuard, GroupError, GroupFailure, GroupMember,
-    Handle, Id, JoinError, JoinHandle, Outcome, Runtime, RuntimeMetrics, TaskGroup,
-    TryCurrentError,
+    run, spawn, yield_now, AbortHandle, Builder, EnterGuard, GroupClosed, GroupError, GroupFailure,
+    GroupHandle, GroupMember, Handle, Id, JoinError, JoinHandle, Outcome, Runtime, RuntimeMetrics,
+    TaskGroup, TryCurrentError,
 };
 
 /// Task types: ids, handles, errors, named spawning, cooperative scheduling, and the
@@ -45,9 +45,9 @@ pub use runtime_core::{
 pub mod task {
     pub use runtime_core::task::{
         as_completed, consume_budget, gather, try_gather, wait, wait_for, yield_now, AbortHandle,
-        AsCompleted, Builder, Gather, GroupError, GroupFailure, GroupJoin, GroupMember, Id,
-        JoinError, JoinHandle, Outcome, ReturnWhen, TaskGroup, TryGather, Wait, WaitFor,
-        WaitOutput, YieldNow,
+        AsCompleted, Builder, Gather, GroupClosed, GroupError, GroupFailure, GroupHandle,
+        GroupJoin, GroupMember, Id, JoinError, JoinHandle, Outcome, ReturnWhen, TaskGroup,
+        TryGather, Wait, WaitFor, WaitOutput, YieldNow,
     };
 }
 

@@ -18,7 +18,7 @@ fn all_members_succeed() {
         assert!(group.is_empty());
         let handles: Vec<_> = (0..10)
             .map(|i| {
-                group.spawn(async move {
+                group.spawn_fallible(async move {
                     runtime::yield_now().await;
                     Ok::<_, String>(i * 2)
                 })
@@ -68,9 +68,9 @@ fn one_failure_cancels_the_others() {
     support::run_local(async move {
         let group = TaskGroup::new();
         let slow: Vec<_> = (0..4)
-            .map(|_| group.spawn(d.wrap(std::future::pending::<Result<(), String>>())))
+            .map(|_| group.spawn_fallible(d.wrap(std::future::pending::<Result<(), String>>())))
             .collect();
-        let failing = group.spawn(async {
+        let failing = group.spawn_fallible(async {
             runtime::yield_now().await;
             Err::<(), _>("disk full")
         });
@@ -108,20 +108,20 @@ fn several_failures_are_listed_in_order() {
     support::install_panic_hook();
     support::run_local(async {
         let group = TaskGroup::new();
-        let a = group.spawn(async {
+        let a = group.spawn_fallible(async {
             let bomb = PanicOnDrop("cleanup of member a");
             std::future::pending::<()>().await;
             drop(bomb);
             Ok::<(), String>(())
         });
-        let b = group.spawn(async {
+        let b = group.spawn_fallible(async {
             let bomb = PanicOnDrop("cleanup of member b");
             std::future::pending::<()>().await;
             drop(bomb);
             Ok::<(), String>(())
         });
         runtime::yield_now().await;
-        let failing = group.spawn(async { Err::<(), _>("first".to_string()) });
+        let failing = group.spawn_fallible(async { Err::<(), _>("first".to_string()) });
         let ids = [failing.id(), a.id(), b.id()];
         let err = group.join().await.unwrap_err();
         let got: Vec<_> = err.failures().iter().map(|f| f.id()).collect();
@@ -175,12 +175,12 @@ fn failure_while_the_body_is_still_spawning() {
     let (d, p) = (drops.clone(), polled.clone());
     support::run_local(async move {
         let group = TaskGroup::new();
-        let first = group.spawn(async { Err::<(), _>("early") });
+        let first = group.spawn_fallible(async { Err::<(), _>("early") });
         runtime::yield_now().await;
         assert!(first.is_finished());
         assert!(group.is_cancelling());
         // Spawning into a cancelling group: the member never runs.
-        let late = group.spawn(d.wrap(async move {
+        let late = group.spawn_fallible(d.wrap(async move {
             p.store(true, SeqCst);
             Ok::<(), &str>(())
         }));
@@ -269,7 +269,7 @@ fn nested_groups_are_cancelled_from_the_outside() {
         let outer = TaskGroup::new();
         for _ in 0..2 {
             let (d, s) = (d.clone(), started.clone());
-            drop(outer.spawn(async move {
+            drop(outer.spawn_fallible(async move {
                 let inner = TaskGroup::new();
                 for _ in 0..3 {
                     let s = s.clone();
@@ -282,7 +282,7 @@ fn nested_groups_are_cancelled_from_the_outside() {
             }));
         }
         let s = started.clone();
-        drop(outer.spawn(async move {
+        drop(outer.spawn_fallible(async move {
             support::yield_until(|| s.load(SeqCst) == 6, 10, "the inner members to start").await;
             Err::<(), _>("outer member failed")
         }));
@@ -300,10 +300,10 @@ fn inner_failure_propagates_to_the_outer_group() {
     let d = drops.clone();
     support::run_local(async move {
         let outer = TaskGroup::new();
-        let bystander = outer.spawn(d.pending::<Result<(), String>>());
-        let nested = outer.spawn(async move {
+        let bystander = outer.spawn_fallible(d.pending::<Result<(), String>>());
+        let nested = outer.spawn_fallible(async move {
             let inner = TaskGroup::new();
-            drop(inner.spawn(async { Err::<(), _>("inner failure") }));
+            drop(inner.spawn_fallible(async { Err::<(), _>("inner failure") }));
             inner.join().await.map_err(|e| e.to_string())
         });
         let err = outer.join().await.unwrap_err();
@@ -327,7 +327,7 @@ fn group_with_many_members_and_a_late_failure() {
         let finished = Arc::new(AtomicUsize::new(0));
         for i in 0..200 {
             let f = finished.clone();
-            drop(group.spawn(d.wrap(async move {
+            drop(group.spawn_fallible(d.wrap(async move {
                 for _ in 0..(i % 7) {
                     runtime::yield_now().await;
                 }

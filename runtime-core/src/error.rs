@@ -105,6 +105,13 @@ pub(crate) const JOIN_HANDLE_POLLED_AFTER_COMPLETION: &str =
 pub(crate) const GROUP_JOIN_POLLED_AFTER_COMPLETION: &str =
     "`TaskGroup::join` polled after it returned `Ready`: await it only once";
 
+/// `GroupClosed`'s message (a spawn through a `GroupHandle` after the group finished).
+pub(crate) const GROUP_CLOSED: &str = "the task group is finished (its `join` returned, or it was dropped): spawn members before `join` returns, or start a new `TaskGroup`";
+
+/// `GroupError`'s message when `abort_all` was called.
+pub(crate) const GROUP_ABORTED: &str =
+    "the task group was aborted with `abort_all`: its members were cancelled";
+
 // sync::queue
 
 /// `QueueFull`'s message (`put_nowait` on a full queue).

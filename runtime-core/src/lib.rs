@@ -39,7 +39,7 @@ pub use runtime::{
 };
 pub use task::{as_completed, gather, try_gather, wait, wait_for, ReturnWhen};
 pub use task::{
-    yield_now, AbortHandle, GroupError, GroupFailure, GroupMember, Id, JoinError, JoinHandle,
-    Outcome, TaskGroup,
+    yield_now, AbortHandle, GroupClosed, GroupError, GroupFailure, GroupHandle, GroupMember, Id,
+    JoinError, JoinHandle, Outcome, TaskGroup,
 };
 pub use time::{interval, interval_at, sleep, sleep_until, timeout, timeout_at};

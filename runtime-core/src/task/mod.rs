@@ -56,7 +56,9 @@ pub use combinators::{
 pub use coop::{consume_budget, yield_now, YieldNow};
 pub(crate) use error::panic_message;
 pub use error::JoinError;
-pub use group::{GroupError, GroupFailure, GroupMember, Join as GroupJoin, TaskGroup};
+pub use group::{
+    GroupClosed, GroupError, GroupFailure, GroupHandle, GroupMember, Join as GroupJoin, TaskGroup,
+};
 pub use id::Id;
 pub use join::{AbortHandle, JoinHandle};
 
