@@ -17,43 +17,14 @@
 //! has finished (about 9 seconds).
 //!
 //! Run it with `cargo run --release --example background_tasks`.
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+//!
+//! The program is `background_tasks` in `examples/support/tour.rs`, shared with the `tour`
+//! example and `tests/tour.rs`, which checks its output and timing with paused time.
 
-async fn say_after(delay: Duration, what: String) {
-    runtime::sleep(delay).await;
-    println!("{what}");
-}
+#[path = "support/tour.rs"]
+mod tour;
 
 #[runtime::main]
-async fn main() {
-    {
-        let background_tasks: Arc<Mutex<HashMap<runtime::Id, runtime::JoinHandle<()>>>> =
-            Arc::default();
-
-        for i in 0..10 {
-            let task = runtime::spawn(say_after(
-                Duration::from_secs(i),
-                format!("Hello there N.{i}"),
-            ));
-            let id = task.id();
-            // Add the task to the set. This keeps its handle.
-            let mut tasks = background_tasks.lock().unwrap();
-            tasks.insert(id, task);
-            // To avoid keeping finished tasks forever, each removes its own entry when
-            // done. (A callback added after completion is scheduled, never run inline
-            // here, so holding the lock is fine.)
-            let set = background_tasks.clone();
-            tasks[&id].add_done_callback(move |outcome| {
-                set.lock().unwrap().remove(&outcome.id());
-            });
-        }
-
-        // Let the tasks run; each one's callback empties its slot.
-        while !background_tasks.lock().unwrap().is_empty() {
-            runtime::sleep(Duration::from_millis(50)).await;
-        }
-        println!("all background tasks finished; the set is empty");
-    }
+async fn main() -> tour::Result {
+    tour::background_tasks(&tour::Out::stdout()).await
 }

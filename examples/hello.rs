@@ -14,11 +14,14 @@
 //! completion and shuts the runtime down.
 //!
 //! Run it with `cargo run --release --example hello`.
-use std::time::Duration;
+//!
+//! The program is `hello` in `examples/support/tour.rs`, shared with the `tour`
+//! example and `tests/tour.rs`, which checks its output and timing with paused time.
+
+#[path = "support/tour.rs"]
+mod tour;
 
 #[runtime::main]
-async fn main() {
-    println!("hello");
-    runtime::sleep(Duration::from_secs(1)).await;
-    println!("world");
+async fn main() -> tour::Result {
+    tour::hello(&tour::Out::stdout()).await
 }

@@ -40,56 +40,14 @@
 //! Python prints `bytes`.
 //!
 //! Run it with `cargo run --release --example run_in_executor`.
-use std::io::Read;
+//!
+//! The program is `run_in_executor` in `examples/support/tour.rs`, shared with the `tour`
+//! example and `tests/tour.rs`, which checks its output and timing with paused time.
 
-/// Reads 100 bytes of `/dev/urandom` (a blocking read).
-fn blocking_io() -> std::io::Result<Vec<u8>> {
-    let mut bytes = vec![0; 100];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
-    Ok(bytes)
-}
-
-/// The sum of the squares below 10^7 (CPU-bound).
-fn cpu_bound() -> u128 {
-    (0..10_u128.pow(7)).map(|i| i * i).sum()
-}
-
-/// `bytes` as Python's `repr` shows it: `b'...'` with `\xNN` escapes.
-fn py_bytes(bytes: &[u8]) -> String {
-    let mut out = String::from("b'");
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'\'' => out.push_str("\\'"),
-            b'\t' => out.push_str("\\t"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push('\'');
-    out
-}
+#[path = "support/tour.rs"]
+mod tour;
 
 #[runtime::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // 1. Run in the runtime's default blocking pool:
-    let result = runtime::spawn_blocking(blocking_io).await??;
-    println!("default thread pool {}", py_bytes(&result));
-
-    // 2. Run in a custom thread pool (dropping it lets its threads go, without waiting):
-    {
-        let pool = runtime::ThreadPool::new(4)?;
-        let result = runtime::run_in_executor(&pool, blocking_io).await??;
-        println!("custom thread pool {}", py_bytes(&result));
-    }
-
-    // 3. CPU-bound work on a pool with one thread per core (asyncio's process pool):
-    {
-        let pool = runtime::ThreadPool::cpu()?;
-        let result = runtime::run_in_executor(&pool, cpu_bound).await?;
-        println!("custom cpu pool {result}");
-    }
-    Ok(())
+async fn main() -> tour::Result {
+    tour::run_in_executor(&tour::Out::stdout()).await
 }

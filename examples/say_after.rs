@@ -19,22 +19,14 @@
 //! until awaited. (Times are printed in UTC.)
 //!
 //! Run it with `cargo run --release --example say_after`.
-use std::time::Duration;
+//!
+//! The program is `say_after_sequential` in `examples/support/tour.rs`, shared with the `tour`
+//! example and `tests/tour.rs`, which checks its output and timing with paused time.
 
-#[path = "support/wall_clock.rs"]
-mod wall_clock;
-
-async fn say_after(delay: Duration, what: &str) {
-    runtime::sleep(delay).await;
-    println!("{what}");
-}
+#[path = "support/tour.rs"]
+mod tour;
 
 #[runtime::main]
-async fn main() {
-    println!("started at {}", wall_clock::now());
-
-    say_after(Duration::from_secs(1), "hello").await;
-    say_after(Duration::from_secs(2), "world").await;
-
-    println!("finished at {}", wall_clock::now());
+async fn main() -> tour::Result {
+    tour::say_after_sequential(&tour::Out::stdout()).await
 }

@@ -19,27 +19,14 @@
 //! `ExceptionGroup` asyncio raises. (Times are printed in UTC.)
 //!
 //! Run it with `cargo run --release --example say_after_group`.
-use std::time::Duration;
+//!
+//! The program is `say_after_group` in `examples/support/tour.rs`, shared with the `tour`
+//! example and `tests/tour.rs`, which checks its output and timing with paused time.
 
-#[path = "support/wall_clock.rs"]
-mod wall_clock;
-
-async fn say_after(delay: Duration, what: &str) -> Result<(), std::io::Error> {
-    runtime::sleep(delay).await;
-    println!("{what}");
-    Ok(())
-}
+#[path = "support/tour.rs"]
+mod tour;
 
 #[runtime::main]
-async fn main() -> Result<(), runtime::GroupError> {
-    let tg = runtime::TaskGroup::new();
-    let _task1 = tg.spawn_fallible(say_after(Duration::from_secs(1), "hello"));
-    let _task2 = tg.spawn_fallible(say_after(Duration::from_secs(2), "world"));
-
-    println!("started at {}", wall_clock::now());
-
-    tg.join().await?;
-
-    println!("finished at {}", wall_clock::now());
-    Ok(())
+async fn main() -> tour::Result {
+    tour::say_after_group(&tour::Out::stdout()).await
 }

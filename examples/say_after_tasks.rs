@@ -20,27 +20,14 @@
 //! printed in UTC.)
 //!
 //! Run it with `cargo run --release --example say_after_tasks`.
-use std::time::Duration;
+//!
+//! The program is `say_after_tasks` in `examples/support/tour.rs`, shared with the `tour`
+//! example and `tests/tour.rs`, which checks its output and timing with paused time.
 
-#[path = "support/wall_clock.rs"]
-mod wall_clock;
-
-async fn say_after(delay: Duration, what: &str) {
-    runtime::sleep(delay).await;
-    println!("{what}");
-}
+#[path = "support/tour.rs"]
+mod tour;
 
 #[runtime::main]
-async fn main() -> Result<(), runtime::JoinError> {
-    let task1 = runtime::spawn(say_after(Duration::from_secs(1), "hello"));
-    let task2 = runtime::spawn(say_after(Duration::from_secs(2), "world"));
-
-    println!("started at {}", wall_clock::now());
-
-    // Wait until both tasks are completed (should take around 2 seconds).
-    task1.await?;
-    task2.await?;
-
-    println!("finished at {}", wall_clock::now());
-    Ok(())
+async fn main() -> tour::Result {
+    tour::say_after_tasks(&tour::Out::stdout()).await
 }
