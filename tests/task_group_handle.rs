@@ -56,8 +56,8 @@ fn plain_members_return_any_value() {
         });
         let unit = group.spawn(async {});
         group.join().await.unwrap();
-        // (Not `is_finished()`: on the multi-thread runtime `join` may return between a
-        // member's future being dropped and its task publishing completion.)
+        // As in asyncio, every member is done once `join` returns (even on another worker).
+        assert!(five.is_finished() && text.is_finished() && unit.is_finished());
         assert_eq!(five.await.unwrap(), 5);
         assert_eq!(text.await.unwrap(), "five");
         unit.await.unwrap();
@@ -410,5 +410,33 @@ fn many_members_spawning_through_handles_on_the_multi_thread_runtime() {
         }
         group.join().await.unwrap();
         assert_eq!(done.load(SeqCst), 1000);
+    });
+}
+
+/// Many rounds on two workers, members finishing on the other worker than `join`'s: each
+/// member's handle says finished when `join` returns.
+#[test]
+fn every_member_handle_is_finished_when_join_returns() {
+    let rt = support::rt_multi(2);
+    rt.block_on(async {
+        for round in 0..200 {
+            let group = runtime::TaskGroup::new();
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    group.spawn(async move {
+                        runtime::yield_now().await;
+                        i
+                    })
+                })
+                .collect();
+            group.join().await.unwrap();
+            for (i, h) in handles.into_iter().enumerate() {
+                assert!(
+                    h.is_finished(),
+                    "round {round}: member {i} not finished after join"
+                );
+                assert_eq!(h.await.unwrap(), i);
+            }
+        }
     });
 }

@@ -175,7 +175,14 @@ impl Drop for MemberGuard {
     fn drop(&mut self) {
         let waker = {
             let mut st = self.shared.state.lock();
-            st.members.try_remove(self.key);
+            // Rule 4: `join` checks that this member's task has published completion.
+            if let Some(Some(abort)) = st.members.try_remove(self.key) {
+                st.finishing.push(abort);
+                if st.finishing.len() >= 2 * st.finishing_pruned.max(32) {
+                    st.finishing.retain(|a| !a.is_finished());
+                    st.finishing_pruned = st.finishing.len();
+                }
+            }
             st.pending -= 1;
             if st.pending == 0 {
                 st.join_waker.take()

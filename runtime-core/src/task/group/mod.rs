@@ -22,6 +22,11 @@
 //!    critical section; whoever sets `cancelling` collects the abort handles in the same
 //!    critical section as setting it. So every member is either seen by the canceller or
 //!    aborts itself at spawn.
+//! 4. **Finished when joined.** A member's guard drops with its future, a moment before
+//!    its task publishes completion (on another worker, its handle may still say
+//!    `is_finished() == false`). The guard moves the member's abort handle to `finishing`,
+//!    and `join`, once `pending == 0`, yields until every one of them reports finished:
+//!    as in asyncio, every member's handle is done when `join` returns.
 mod handle;
 mod member;
 mod report;
@@ -83,6 +88,11 @@ struct GroupState {
     /// `join` returned or the group was dropped: spawns are refused (rule 2).
     closed: bool,
     join_waker: Option<Waker>,
+    /// Members whose future is gone but whose task may not have published its completion
+    /// yet (rule 4); pruned when it doubles, emptied by `join`.
+    finishing: Vec<AbortHandle>,
+    /// `finishing`'s length after its last pruning.
+    finishing_pruned: usize,
 }
 
 impl Shared {
@@ -432,6 +442,14 @@ impl Future for Join {
                 Some(w) if w.will_wake(cx.waker()) => {}
                 _ => st.join_waker = Some(cx.waker().clone()),
             }
+            return Poll::Pending;
+        }
+        // Rule 4: the last tasks are between dropping their future and publishing their
+        // completion, which takes moments: yield until they have.
+        st.finishing.retain(|a| !a.is_finished());
+        if !st.finishing.is_empty() {
+            drop(st);
+            cx.waker().wake_by_ref();
             return Poll::Pending;
         }
         // Rule 2: from here on, spawns through handles are refused.
