@@ -15,26 +15,13 @@ use std::time::Duration;
 
 use support::{DropCounter, PATIENCE};
 
-/// Runs `test` on a current-thread and on a two-worker runtime.
-fn each_flavor<F: std::future::Future<Output = ()>>(test: impl Fn() -> F) {
-    support::rt().block_on(test());
-    support::rt_multi(2).block_on(test());
-}
-
-/// Awaits `fut`, failing the test instead of hanging.
-async fn patient<T>(fut: impl std::future::Future<Output = T>) -> T {
-    runtime::timeout(PATIENCE, fut)
-        .await
-        .expect("timed out waiting on loopback")
-}
-
 async fn loopback() -> UdpSocket {
     UdpSocket::bind("127.0.0.1:0").await.unwrap()
 }
 
 #[test]
 fn send_to_and_recv_from_round_trip() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let server = loopback().await;
         let client = loopback().await;
         let server_addr = server.local_addr().unwrap();
@@ -48,17 +35,17 @@ fn send_to_and_recv_from_round_trip() {
         let mut buf = [0u8; 64];
         for msg in [&b"one"[..], b"two two", b""] {
             assert_eq!(client.send_to(msg, server_addr).await.unwrap(), msg.len());
-            let (n, from) = patient(client.recv_from(&mut buf)).await.unwrap();
+            let (n, from) = support::patient(client.recv_from(&mut buf)).await.unwrap();
             assert_eq!(&buf[..n], msg);
             assert_eq!(from, server_addr);
         }
-        patient(echo).await.unwrap();
+        support::patient(echo).await.unwrap();
     });
 }
 
 #[test]
 fn send_to_takes_any_address_form() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let a = loopback().await;
         let b = loopback().await;
         let port = b.local_addr().unwrap().port();
@@ -67,8 +54,8 @@ fn send_to_takes_any_address_form() {
         a.send_to(b"x", ("127.0.0.1", port)).await.unwrap();
         a.send_to(b"y", format!("127.0.0.1:{port}")).await.unwrap();
         let mut buf = [0u8; 4];
-        assert_eq!(patient(b.recv(&mut buf)).await.unwrap(), 1);
-        assert_eq!(patient(b.recv(&mut buf)).await.unwrap(), 1);
+        assert_eq!(support::patient(b.recv(&mut buf)).await.unwrap(), 1);
+        assert_eq!(support::patient(b.recv(&mut buf)).await.unwrap(), 1);
         let empty: &[SocketAddr] = &[];
         let err = a.send_to(b"z", empty).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput);
@@ -77,7 +64,7 @@ fn send_to_takes_any_address_form() {
 
 #[test]
 fn connected_socket_sends_to_its_peer_and_ignores_other_senders() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let a = loopback().await;
         let b = loopback().await;
         let stranger = loopback().await;
@@ -92,7 +79,7 @@ fn connected_socket_sends_to_its_peer_and_ignores_other_senders() {
             .unwrap();
         a.send(b"peer").await.unwrap();
         let mut buf = [0u8; 16];
-        let n = patient(b.recv(&mut buf)).await.unwrap();
+        let n = support::patient(b.recv(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"peer");
         // Nothing else is queued: the stranger's datagram never arrived.
         runtime::sleep(Duration::from_millis(20)).await;
@@ -102,14 +89,14 @@ fn connected_socket_sends_to_its_peer_and_ignores_other_senders() {
         );
 
         b.send(b"back").await.unwrap();
-        let n = patient(a.recv(&mut buf)).await.unwrap();
+        let n = support::patient(a.recv(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"back");
     });
 }
 
 #[test]
 fn connect_takes_the_first_address_that_works() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let a = loopback().await;
         let b = loopback().await;
         let addrs = [b.local_addr().unwrap()];
@@ -122,45 +109,45 @@ fn connect_takes_the_first_address_that_works() {
 
 #[test]
 fn peek_from_leaves_the_datagram_for_recv_from() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let a = loopback().await;
         let b = loopback().await;
         a.send_to(b"first", b.local_addr().unwrap()).await.unwrap();
         a.send_to(b"second", b.local_addr().unwrap()).await.unwrap();
         let mut buf = [0u8; 16];
-        let (n, from) = patient(b.peek_from(&mut buf)).await.unwrap();
+        let (n, from) = support::patient(b.peek_from(&mut buf)).await.unwrap();
         assert_eq!((&buf[..n], from), (&b"first"[..], a.local_addr().unwrap()));
         let (n, _) = b.peek_from(&mut buf).await.unwrap();
         assert_eq!(&buf[..n], b"first", "peeking twice sees the same datagram");
         let (n, _) = b.recv_from(&mut buf).await.unwrap();
         assert_eq!(&buf[..n], b"first");
-        let (n, _) = patient(b.recv_from(&mut buf)).await.unwrap();
+        let (n, _) = support::patient(b.recv_from(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"second");
     });
 }
 
 #[test]
 fn a_datagram_longer_than_the_buffer_is_truncated_and_the_rest_discarded() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let a = loopback().await;
         let b = loopback().await;
         let long: Vec<u8> = (0..100).collect();
         a.send_to(&long, b.local_addr().unwrap()).await.unwrap();
         a.send_to(b"next", b.local_addr().unwrap()).await.unwrap();
         let mut small = [0u8; 10];
-        let (n, _) = patient(b.recv_from(&mut small)).await.unwrap();
+        let (n, _) = support::patient(b.recv_from(&mut small)).await.unwrap();
         assert_eq!(n, 10);
         assert_eq!(&small[..], &long[..10]);
         // The other 90 bytes are gone: the next receive is the next datagram.
         let mut buf = [0u8; 100];
-        let (n, _) = patient(b.recv_from(&mut buf)).await.unwrap();
+        let (n, _) = support::patient(b.recv_from(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"next");
     });
 }
 
 #[test]
 fn two_tasks_receiving_on_one_shared_socket_each_get_one_datagram() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let shared = Arc::new(loopback().await);
         let addr = shared.local_addr().unwrap();
         let receivers: Vec<_> = (0..2)
@@ -183,7 +170,7 @@ fn two_tasks_receiving_on_one_shared_socket_each_get_one_datagram() {
         sender.send_to(b"B", addr).await.unwrap();
         let mut got = Vec::new();
         for r in receivers {
-            got.push(patient(r).await.unwrap());
+            got.push(support::patient(r).await.unwrap());
         }
         got.sort();
         assert_eq!(got, [b"A".to_vec(), b"B".to_vec()]);
@@ -192,14 +179,14 @@ fn two_tasks_receiving_on_one_shared_socket_each_get_one_datagram() {
 
 #[test]
 fn send_to_a_closed_port_makes_a_later_recv_fail_with_connection_refused() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let closed = loopback().await.local_addr().unwrap(); // dropped: nobody there
         let a = loopback().await;
         a.connect(closed).await.unwrap();
         a.send(b"anyone?").await.unwrap();
         // Linux reports the ICMP port-unreachable on the connected socket's next call.
         let mut buf = [0u8; 8];
-        let err = patient(a.recv(&mut buf)).await.unwrap_err();
+        let err = support::patient(a.recv(&mut buf)).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::ConnectionRefused, "{err}");
         // The error was consumed: the socket works on.
         assert!(a.take_error().unwrap().is_none());
@@ -212,7 +199,7 @@ fn send_to_a_closed_port_makes_a_later_recv_fail_with_connection_refused() {
 
 #[test]
 fn options_round_trip() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let s = loopback().await;
         assert!(!s.broadcast().unwrap());
         s.set_broadcast(true).unwrap();
@@ -232,7 +219,7 @@ fn options_round_trip() {
 
 #[test]
 fn multicast_on_the_loopback_interface_delivers_to_a_member() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let group = std::net::Ipv4Addr::new(239, 255, 77, 1);
         let member = UdpSocket::bind("0.0.0.0:0").await.unwrap();
         if let Err(e) = member.join_multicast_v4(group, std::net::Ipv4Addr::LOCALHOST) {
@@ -260,7 +247,7 @@ fn multicast_on_the_loopback_interface_delivers_to_a_member() {
 
 #[test]
 fn ipv6_loopback_round_trip_when_available() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let a = match UdpSocket::bind("[::1]:0").await {
             Ok(a) => a,
             Err(e) => {
@@ -271,7 +258,7 @@ fn ipv6_loopback_round_trip_when_available() {
         let b = UdpSocket::bind("[::1]:0").await.unwrap();
         a.send_to(b"six", b.local_addr().unwrap()).await.unwrap();
         let mut buf = [0u8; 8];
-        let (n, from) = patient(b.recv_from(&mut buf)).await.unwrap();
+        let (n, from) = support::patient(b.recv_from(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"six");
         assert_eq!(from, a.local_addr().unwrap());
         assert!(from.is_ipv6());
@@ -280,7 +267,7 @@ fn ipv6_loopback_round_trip_when_available() {
 
 #[test]
 fn try_recv_is_would_block_when_empty_and_works_once_readable() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let a = loopback().await;
         let b = loopback().await;
         b.connect(a.local_addr().unwrap()).await.unwrap();
@@ -295,7 +282,7 @@ fn try_recv_is_would_block_when_empty_and_works_once_readable() {
         );
         a.writable().await.unwrap();
         a.try_send_to(b"now", b.local_addr().unwrap()).unwrap();
-        let n = patient(async {
+        let n = support::patient(async {
             loop {
                 b.readable().await.unwrap();
                 match b.try_recv(&mut buf) {
@@ -312,7 +299,7 @@ fn try_recv_is_would_block_when_empty_and_works_once_readable() {
 
 #[test]
 fn poll_recv_from_fills_uninitialized_memory() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let a = loopback().await;
         let b = loopback().await;
         a.connect(b.local_addr().unwrap()).await.unwrap();
@@ -321,7 +308,7 @@ fn poll_recv_from_fills_uninitialized_memory() {
             .unwrap();
         let mut storage = [MaybeUninit::<u8>::uninit(); 32];
         let mut buf = ReadBuf::uninit(&mut storage);
-        let from = patient(std::future::poll_fn(|cx| b.poll_recv_from(cx, &mut buf)))
+        let from = support::patient(std::future::poll_fn(|cx| b.poll_recv_from(cx, &mut buf)))
             .await
             .unwrap();
         assert_eq!(
@@ -336,7 +323,7 @@ fn poll_recv_from_fills_uninitialized_memory() {
 fn ten_thousand_datagrams_all_arrive_with_a_windowed_sender() {
     const N: u32 = 10_000;
     const WINDOW: u32 = 64;
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let receiver = loopback().await;
         let sender = loopback().await;
         receiver
@@ -364,16 +351,16 @@ fn ten_thousand_datagrams_all_arrive_with_a_windowed_sender() {
             sender.send(&i.to_le_bytes()).await.unwrap();
             if (i + 1) % WINDOW == 0 {
                 // At most one window in flight, far below the receive buffer.
-                patient(sender.recv(&mut ack)).await.unwrap();
+                support::patient(sender.recv(&mut ack)).await.unwrap();
             }
         }
-        patient(rx).await.unwrap();
+        support::patient(rx).await.unwrap();
     });
 }
 
 #[test]
 fn from_std_and_into_std_keep_the_socket() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let addr = std_socket.local_addr().unwrap();
         // Left in blocking mode on purpose: `from_std` (behind `try_from`) switches it.
@@ -395,7 +382,7 @@ fn from_std_and_into_std_keep_the_socket() {
 
 #[test]
 fn bind_to_an_address_in_use_is_addr_in_use() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let a = loopback().await;
         let err = UdpSocket::bind(a.local_addr().unwrap()).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::AddrInUse);

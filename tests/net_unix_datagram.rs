@@ -13,19 +13,6 @@ use std::sync::Arc;
 
 use support::PATIENCE;
 
-/// Runs `test` on a current-thread and on a two-worker runtime.
-fn each_flavor<F: std::future::Future<Output = ()>>(test: impl Fn() -> F) {
-    support::rt().block_on(test());
-    support::rt_multi(2).block_on(test());
-}
-
-/// Awaits `fut`, failing the test instead of hanging.
-async fn patient<T>(fut: impl std::future::Future<Output = T>) -> T {
-    runtime::timeout(PATIENCE, fut)
-        .await
-        .expect("timed out waiting on a Unix socket")
-}
-
 /// A fresh socket path in the temp dir, removed when dropped.
 struct TempPath(PathBuf);
 
@@ -55,7 +42,7 @@ impl Drop for TempPath {
 
 #[test]
 fn pair_round_trip() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let (a, b) = UnixDatagram::pair().unwrap();
         let b = Arc::new(b);
         let echo = {
@@ -71,10 +58,10 @@ fn pair_round_trip() {
         let mut buf = [0u8; 64];
         for msg in [&b"one"[..], b"", b"three three"] {
             assert_eq!(a.send(msg).await.unwrap(), msg.len());
-            let n = patient(a.recv(&mut buf)).await.unwrap();
+            let n = support::patient(a.recv(&mut buf)).await.unwrap();
             assert_eq!(&buf[..n], msg);
         }
-        patient(echo).await.unwrap();
+        support::patient(echo).await.unwrap();
         assert!(a.local_addr().unwrap().is_unnamed());
         assert!(a.peer_addr().unwrap().is_unnamed());
     });
@@ -82,7 +69,7 @@ fn pair_round_trip() {
 
 #[test]
 fn bound_sockets_send_to_paths_and_recv_from_names_the_sender() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let (pa, pb) = (TempPath::new(), TempPath::new());
         let a = UnixDatagram::bind(pa.path()).unwrap();
         let b = UnixDatagram::bind(pb.path()).unwrap();
@@ -90,7 +77,7 @@ fn bound_sockets_send_to_paths_and_recv_from_names_the_sender() {
 
         a.send_to(b"to b", pb.path()).await.unwrap();
         let mut buf = [0u8; 16];
-        let (n, from) = patient(b.recv_from(&mut buf)).await.unwrap();
+        let (n, from) = support::patient(b.recv_from(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"to b");
         assert_eq!(from.as_pathname(), Some(pa.path()));
 
@@ -98,7 +85,7 @@ fn bound_sockets_send_to_paths_and_recv_from_names_the_sender() {
         b.send_to(b"to a", from.as_pathname().unwrap())
             .await
             .unwrap();
-        let (n, from) = patient(a.recv_from(&mut buf)).await.unwrap();
+        let (n, from) = support::patient(a.recv_from(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"to a");
         assert_eq!(from.as_pathname(), Some(pb.path()));
 
@@ -115,7 +102,7 @@ fn bound_sockets_send_to_paths_and_recv_from_names_the_sender() {
 
 #[test]
 fn bind_to_an_existing_path_fails_and_send_to_nowhere_fails() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let p = TempPath::new();
         let _a = UnixDatagram::bind(p.path()).unwrap();
         let err = UnixDatagram::bind(p.path()).unwrap_err();
@@ -129,7 +116,7 @@ fn bind_to_an_existing_path_fails_and_send_to_nowhere_fails() {
 
 #[test]
 fn connected_socket_sends_and_receives_with_its_peer() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let (ps, pc) = (TempPath::new(), TempPath::new());
         let server = UnixDatagram::bind(ps.path()).unwrap();
         let client = UnixDatagram::bind(pc.path()).unwrap();
@@ -137,36 +124,36 @@ fn connected_socket_sends_and_receives_with_its_peer() {
         assert_eq!(client.peer_addr().unwrap().as_pathname(), Some(ps.path()));
         client.send(b"hello").await.unwrap();
         let mut buf = [0u8; 16];
-        let (n, from) = patient(server.recv_from(&mut buf)).await.unwrap();
+        let (n, from) = support::patient(server.recv_from(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"hello");
         server
             .send_to(b"world", from.as_pathname().unwrap())
             .await
             .unwrap();
-        let n = patient(client.recv(&mut buf)).await.unwrap();
+        let n = support::patient(client.recv(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"world");
     });
 }
 
 #[test]
 fn a_long_datagram_is_truncated_to_the_buffer() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let (a, b) = UnixDatagram::pair().unwrap();
         let long: Vec<u8> = (0..200u8).collect();
         a.send(&long).await.unwrap();
         a.send(b"next").await.unwrap();
         let mut small = [0u8; 7];
-        assert_eq!(patient(b.recv(&mut small)).await.unwrap(), 7);
+        assert_eq!(support::patient(b.recv(&mut small)).await.unwrap(), 7);
         assert_eq!(&small[..], &long[..7]);
         let mut buf = [0u8; 256];
-        let n = patient(b.recv(&mut buf)).await.unwrap();
+        let n = support::patient(b.recv(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"next");
     });
 }
 
 #[test]
 fn a_sender_waits_while_the_peer_queue_is_full() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let (a, b) = UnixDatagram::pair().unwrap();
         let mut sent = 0u32;
         // A try sees the driver's readiness, empty until its first event.
@@ -191,16 +178,16 @@ fn a_sender_waits_while_the_peer_queue_is_full() {
         // Drain everything, the late datagram included, in order.
         let mut buf = [0u8; 4];
         for i in 0..=sent {
-            patient(b.recv(&mut buf)).await.unwrap();
+            support::patient(b.recv(&mut buf)).await.unwrap();
             assert_eq!(u32::from_le_bytes(buf), i);
         }
-        patient(blocked).await.unwrap();
+        support::patient(blocked).await.unwrap();
     });
 }
 
 #[test]
 fn try_recv_is_would_block_when_empty() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let (a, b) = UnixDatagram::pair().unwrap();
         let mut buf = [0u8; 8];
         assert_eq!(
@@ -210,14 +197,14 @@ fn try_recv_is_would_block_when_empty() {
         a.send(b"x").await.unwrap();
         // Readiness comes only from the driver's events, and the datagram is queued
         // before its event: once readable, the try finds it.
-        patient(b.readable()).await.unwrap();
+        support::patient(b.readable()).await.unwrap();
         assert_eq!(b.try_recv(&mut buf).unwrap(), 1);
     });
 }
 
 #[test]
 fn shutdown_ends_reads_and_writes() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let (a, b) = UnixDatagram::pair().unwrap();
         a.shutdown(Shutdown::Write).unwrap();
         let err = a.send(b"x").await.unwrap_err();
@@ -230,12 +217,16 @@ fn shutdown_ends_reads_and_writes() {
         let (_x, y) = (b, a);
         y.shutdown(Shutdown::Read).unwrap();
         let mut buf = [0u8; 8];
-        let n = patient(y.recv(&mut buf)).await.unwrap();
+        let n = support::patient(y.recv(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"queued");
-        assert_eq!(patient(y.recv(&mut buf)).await.unwrap(), 0);
-        assert_eq!(patient(y.recv(&mut buf)).await.unwrap(), 0, "and again");
+        assert_eq!(support::patient(y.recv(&mut buf)).await.unwrap(), 0);
+        assert_eq!(
+            support::patient(y.recv(&mut buf)).await.unwrap(),
+            0,
+            "and again"
+        );
         assert_eq!(y.try_recv(&mut buf).unwrap(), 0);
-        let err = patient(y.recv_from(&mut buf)).await.unwrap_err();
+        let err = support::patient(y.recv_from(&mut buf)).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{err}");
         let err = y.try_recv_from(&mut buf).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{err}");
@@ -244,7 +235,7 @@ fn shutdown_ends_reads_and_writes() {
 
 #[test]
 fn from_std_and_into_std_keep_the_socket() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let (a, b) = std::os::unix::net::UnixDatagram::pair().unwrap();
         // Left in blocking mode on purpose: `from_std` (behind `try_from`) switches it.
         let a = UnixDatagram::try_from(a).unwrap();
@@ -254,7 +245,7 @@ fn from_std_and_into_std_keep_the_socket() {
             ErrorKind::WouldBlock
         );
         b.send(b"std").unwrap();
-        let n = patient(a.recv(&mut buf)).await.unwrap();
+        let n = support::patient(a.recv(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"std");
         let a = a.into_std().unwrap();
         a.set_nonblocking(false).unwrap();
@@ -267,7 +258,7 @@ fn from_std_and_into_std_keep_the_socket() {
 
 #[test]
 fn poll_operations() {
-    each_flavor(|| async {
+    support::on_both_flavors(|| async {
         let (a, b) = UnixDatagram::pair().unwrap();
         let n = std::future::poll_fn(|cx| a.poll_send(cx, b"polled"))
             .await
@@ -275,7 +266,7 @@ fn poll_operations() {
         assert_eq!(n, 6);
         let mut storage = [std::mem::MaybeUninit::<u8>::uninit(); 16];
         let mut buf = runtime::io::ReadBuf::uninit(&mut storage);
-        patient(std::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)))
+        support::patient(std::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)))
             .await
             .unwrap();
         assert_eq!(buf.filled(), b"polled");
@@ -289,7 +280,7 @@ fn poll_operations() {
             .unwrap();
         let mut storage = [0u8; 16];
         let mut buf = runtime::io::ReadBuf::new(&mut storage);
-        let from = patient(std::future::poll_fn(|cx| y.poll_recv_from(cx, &mut buf)))
+        let from = support::patient(std::future::poll_fn(|cx| y.poll_recv_from(cx, &mut buf)))
             .await
             .unwrap();
         assert_eq!(buf.filled(), b"to y");

@@ -514,3 +514,10 @@ where
         });
     }
 }
+
+/// Awaits `fut`, failing the test after [`PATIENCE`] instead of hanging.
+pub async fn patient<T>(fut: impl Future<Output = T>) -> T {
+    runtime::timeout(PATIENCE, fut)
+        .await
+        .expect("timed out waiting (PATIENCE)")
+}

@@ -231,37 +231,19 @@ pub(crate) mod sys {
         dst: &mut [MaybeUninit<u8>],
         flags: libc::c_int,
     ) -> io::Result<usize> {
-        loop {
+        retry(|| {
             // SAFETY: `dst` is valid for `dst.len()` bytes of writes for the call's
             // duration; the kernel writes no more than that and never reads it.
-            let n = unsafe { libc::recv(fd, dst.as_mut_ptr().cast(), dst.len(), flags) };
-            match n {
-                -1 => {
-                    let e = io::Error::last_os_error();
-                    if e.kind() != io::ErrorKind::Interrupted {
-                        return Err(e);
-                    }
-                }
-                n => return Ok(n as usize),
-            }
-        }
+            unsafe { libc::recv(fd, dst.as_mut_ptr().cast(), dst.len(), flags) }
+        })
     }
 
     /// `send(2)` with `MSG_NOSIGNAL`: a closed peer is `BrokenPipe`, not `SIGPIPE`.
     pub(crate) fn send(fd: RawFd, src: &[u8]) -> io::Result<usize> {
-        loop {
+        retry(|| {
             // SAFETY: `src` is valid for `src.len()` bytes of reads for the call.
-            let n = unsafe { libc::send(fd, src.as_ptr().cast(), src.len(), libc::MSG_NOSIGNAL) };
-            match n {
-                -1 => {
-                    let e = io::Error::last_os_error();
-                    if e.kind() != io::ErrorKind::Interrupted {
-                        return Err(e);
-                    }
-                }
-                n => return Ok(n as usize),
-            }
-        }
+            unsafe { libc::send(fd, src.as_ptr().cast(), src.len(), libc::MSG_NOSIGNAL) }
+        })
     }
 
     /// `sendmsg(2)` of several buffers, with `MSG_NOSIGNAL`.
@@ -272,10 +254,17 @@ pub(crate) mod sys {
         // the kernel only reads through the pointer.
         msg.msg_iov = bufs.as_ptr() as *mut libc::iovec;
         msg.msg_iovlen = bufs.len().min(libc::c_int::MAX as usize) as _;
-        loop {
+        retry(|| {
             // SAFETY: `msg` points at `bufs`, valid for reads for the call's duration.
-            let n = unsafe { libc::sendmsg(fd, &msg, libc::MSG_NOSIGNAL) };
-            match n {
+            unsafe { libc::sendmsg(fd, &msg, libc::MSG_NOSIGNAL) }
+        })
+    }
+
+    /// Runs the system call `call` again while it fails with `EINTR`; `-1` is an error
+    /// (`errno`), anything else a byte count.
+    pub(crate) fn retry(mut call: impl FnMut() -> isize) -> io::Result<usize> {
+        loop {
+            match call() {
                 -1 => {
                     let e = io::Error::last_os_error();
                     if e.kind() != io::ErrorKind::Interrupted {

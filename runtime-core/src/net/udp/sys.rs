@@ -13,14 +13,15 @@ pub(super) fn recv_from(
     dst: &mut [MaybeUninit<u8>],
     flags: libc::c_int,
 ) -> io::Result<(usize, SocketAddr)> {
-    loop {
-        // SAFETY: an all-zero `sockaddr_storage` is a valid (unspecified) address.
-        let mut storage: libc::sockaddr_storage = unsafe { mem::zeroed() };
-        let mut len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: an all-zero `sockaddr_storage` is a valid (unspecified) address.
+    let mut storage: libc::sockaddr_storage = unsafe { mem::zeroed() };
+    let mut len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    let n = crate::io::poll_evented::sys::retry(|| {
+        len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
         // SAFETY: `dst` is valid for `dst.len()` bytes of writes and `storage` for `len`
         // bytes for the call's duration; the kernel writes no more than that into either
         // and never reads `dst`.
-        let n = unsafe {
+        unsafe {
             libc::recvfrom(
                 fd,
                 dst.as_mut_ptr().cast(),
@@ -29,16 +30,9 @@ pub(super) fn recv_from(
                 (&mut storage as *mut libc::sockaddr_storage).cast(),
                 &mut len,
             )
-        };
-        if n == -1 {
-            let e = io::Error::last_os_error();
-            if e.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(e);
         }
-        return Ok((n as usize, to_socket_addr(&storage, len)?));
-    }
+    })?;
+    Ok((n, to_socket_addr(&storage, len)?))
 }
 
 /// The IP address in `storage` (whose first `len` bytes the kernel filled).
