@@ -173,15 +173,18 @@ impl MemberGuard {
 
 impl Drop for MemberGuard {
     fn drop(&mut self) {
-        let waker = {
+        // The member's abort handle is dropped after the lock is released, keeping its
+        // reference-count decrement out of the critical section every member passes.
+        let (_abort, waker) = {
             let mut st = self.shared.state.lock();
-            st.members.try_remove(self.key);
+            let abort = st.members.try_remove(self.key);
             st.pending -= 1;
-            if st.pending == 0 {
+            let waker = if st.pending == 0 {
                 st.join_waker.take()
             } else {
                 None
-            }
+            };
+            (abort, waker)
         };
         if let Some(w) = waker {
             w.wake();
