@@ -12,6 +12,10 @@
 //!   outputs in completion order. Ours: `runtime::as_completed`; tokio: a `JoinSet`
 //!   (`spawn` each, then a `join_next` loop); smol: its tasks in a
 //!   `futures::stream::FuturesUnordered`.
+//! - `task_group` (multi-thread): [`NUM_GROUP`] members that each return their input,
+//!   then wait for all of them. Ours: `runtime::TaskGroup` (`spawn` each, then `join`);
+//!   tokio: a `JoinSet` (`spawn` each, then a `join_next` loop); smol: spawn each, then
+//!   await each handle in turn.
 //!
 //! Run: `cargo bench -p runtime-benches --bench combinators`, or a quicker pass with
 //! `-- --warm-up-time 1 --measurement-time 3`.
@@ -31,6 +35,8 @@ const NUM_READY: usize = 1_000;
 const NUM_SPAWNED: usize = 1_000;
 /// Tasks per `as_completed` iteration.
 const NUM_AS_COMPLETED: usize = 10_000;
+/// Members per `task_group` iteration.
+const NUM_GROUP: usize = 10_000;
 
 type Group<'a> = BenchmarkGroup<'a, criterion::measurement::WallTime>;
 
@@ -168,12 +174,61 @@ fn as_completed(group: &mut Group<'_>) {
     });
 }
 
+fn task_group(group: &mut Group<'_>) {
+    let ours = Ours::multi_thread(WORKERS);
+    group.bench_function(ID_RUNTIME, |b| {
+        b.iter(|| {
+            ours.block_on(async {
+                let tg = runtime::TaskGroup::new();
+                for i in 0..NUM_GROUP {
+                    drop(tg.spawn(async move { black_box(i) }));
+                }
+                tg.join().await.expect("group");
+            });
+        })
+    });
+    let tokio = Tokio::multi_thread(WORKERS);
+    group.bench_function(ID_TOKIO, |b| {
+        b.iter(|| {
+            let sum = tokio.block_on(async {
+                let mut set = tokio::task::JoinSet::new();
+                for i in 0..NUM_GROUP {
+                    set.spawn(async move { black_box(i) });
+                }
+                let mut sum = 0;
+                while let Some(r) = set.join_next().await {
+                    sum += r.expect("task");
+                }
+                sum
+            });
+            check_sum(sum, NUM_GROUP);
+        })
+    });
+    let smol = SmolMulti::new(WORKERS);
+    group.bench_function(ID_SMOL, |b| {
+        b.iter(|| {
+            let sum = smol.block_on(async {
+                let tasks: Vec<_> = (0..NUM_GROUP)
+                    .map(|i| SmolMulti::spawn(async move { black_box(i) }))
+                    .collect();
+                let mut sum = 0;
+                for t in tasks {
+                    sum += t.await;
+                }
+                sum
+            });
+            check_sum(sum, NUM_GROUP);
+        })
+    });
+}
+
 fn main() {
     let mut c = Criterion::default().configure_from_args();
-    let cases: [Case; 3] = [
+    let cases: [Case; 4] = [
         ("gather_ready", gather_ready),
         ("gather_spawned", gather_spawned),
         ("as_completed", as_completed),
+        ("task_group", task_group),
     ];
     for (case, bench) in cases {
         let mut group = c.benchmark_group(format!("{GROUP}/{case}"));

@@ -175,7 +175,8 @@ impl Drop for MemberGuard {
     fn drop(&mut self) {
         let waker = {
             let mut st = self.shared.state.lock();
-            // Rule 4: `join` checks that this member's task has published completion.
+            // Rule 4: `join` checks that this member's task has published completion (the
+            // handle moves into `finishing`: no reference count changes here).
             if let Some(Some(abort)) = st.members.try_remove(self.key) {
                 st.finishing.push(abort);
                 if st.finishing.len() >= 2 * st.finishing_pruned.max(32) {

@@ -119,12 +119,14 @@ impl Shared {
             // The task cannot have run yet, so `key` is still ours.
             let abort = join.abort_handle();
             let mut st = this.state.lock();
-            let cancelling = st.cancelling;
+            // A second reference only in the rare cancelling case: the common path moves
+            // the handle into its slot, one reference count touched per member, not three.
+            let abort_now = st.cancelling.then(|| abort.clone());
             if let Some(slot) = st.members.get_mut(key) {
-                *slot = Some(abort.clone());
+                *slot = Some(abort);
             }
             drop(st);
-            if cancelling {
+            if let Some(abort) = abort_now {
                 abort.abort();
             }
         }))
