@@ -77,12 +77,12 @@ impl Drop for SelfPipe {
 /// The action: one byte into the pipe, from inside the signal handler.
 fn notify(tx: &mio::net::UnixStream) {
     let byte = 1u8;
-    // SAFETY: `send(2)` is async-signal-safe (POSIX.1-2008, 2.4.3); the pointer and
-    // length describe `byte`, a live local. The descriptor is open (rule 2).
     // `MSG_DONTWAIT`: never block inside a handler (the socket is non-blocking already);
     // `MSG_NOSIGNAL`: a reader that is gone is `EPIPE`, not a `SIGPIPE` (rule 5).
     // The result is ignored: `EAGAIN` means a delivery is already pending (rule 3), and
     // `EPIPE` that nobody listens any more.
+    // SAFETY: `send(2)` is async-signal-safe (POSIX.1-2008, 2.4.3); the pointer and
+    // length describe `byte`, a live local; the descriptor is open (rule 2).
     let _ = unsafe {
         libc::send(
             tx.as_raw_fd(),

@@ -147,11 +147,9 @@ impl<F: Future> Children<F> {
         let child = running.child.as_ref().expect("a polled child has a waker");
         ReadySet::begin_poll(child);
         let mut cx = Context::from_waker(child.waker());
-        // SAFETY: rule 1: the future sits in the heap slice `slots`, which is never
-        // resized or reallocated, and is never moved out of its slot while it may be
-        // pinned (only `into_pending` moves futures out, and only `Unpin` ones); it is
-        // dropped in place when its slot is overwritten. So it stays at this address
-        // until dropped, as `Pin` requires.
+        // Rule 1: `slots` is a heap slice never resized; only `into_pending` moves futures
+        // out, and only `Unpin` ones; a slot's future is dropped in place.
+        // SAFETY: by rule 1 the future stays at this address until dropped (`Pin`).
         let future = unsafe { Pin::new_unchecked(&mut running.future) };
         let out = match future.poll(&mut cx) {
             Poll::Ready(out) => out,
