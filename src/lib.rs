@@ -68,6 +68,9 @@ pub mod time {
 
 pub use runtime_core::sync;
 pub use runtime_core::{io, net};
+// hyper 1.x support: `Executor`, `Timer`, `Io` (feature `hyper`).
+#[cfg(all(feature = "hyper", not(runtime_loom)))]
+pub use runtime_core::hyper;
 // Signals sit on the I/O driver, which loom builds leave out.
 #[cfg(not(runtime_loom))]
 pub use runtime_core::signal;

@@ -19,6 +19,8 @@
 
 mod blocking;
 mod error;
+#[cfg(all(feature = "hyper", not(runtime_loom)))]
+pub mod hyper;
 pub mod io;
 mod loom;
 pub mod net;

@@ -1,4 +1,5 @@
-//! I/O: [`ReadBuf`], the buffer the socket types read into without zero-filling it.
+//! I/O: [`ReadBuf`], the buffer the socket types read into without zero-filling it, and
+//! [`AsyncReadBuf`], the poll-style read into one.
 //!
 //! Inside, the I/O driver: one `mio::Poll` per runtime, which idle workers block in.
 //!
@@ -20,8 +21,12 @@
 //! The socket types of `runtime::net` come later; until they do, parts of this module
 //! are used only by its tests, hence the `dead_code` allowances on the module
 //! declarations below (remove them as the users arrive).
+#[cfg(not(runtime_loom))]
+mod async_read_buf;
 pub(crate) mod driver;
 mod read_buf;
+#[cfg(not(runtime_loom))]
+pub use async_read_buf::AsyncReadBuf;
 pub use read_buf::ReadBuf;
 #[cfg(not(runtime_loom))]
 pub(crate) mod poll_evented;

@@ -386,9 +386,20 @@ macro_rules! stream_write_api {
     };
 }
 
-/// `futures_io::AsyncRead` for each listed type (all have `fn stream(&self)`).
+/// `futures_io::AsyncRead` and [`AsyncReadBuf`](crate::io::AsyncReadBuf) for each
+/// listed type (all have `fn stream(&self)`).
 macro_rules! impl_async_read {
     ($($ty:ty),*) => {$(
+        impl $crate::io::AsyncReadBuf for $ty {
+            fn poll_read_buf(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut $crate::io::ReadBuf<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                self.stream().poll_read_buf(cx, buf)
+            }
+        }
+
         impl futures_io::AsyncRead for $ty {
             fn poll_read(
                 self: std::pin::Pin<&mut Self>,
