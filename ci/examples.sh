@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 for ex in examples/*.rs; do
     name=$(basename "$ex" .rs)
     echo "== example: $name"
-    timeout 120 cargo run --quiet --release --example "$name" </dev/null
+    timeout 120 cargo run --quiet --release --all-features --example "$name" </dev/null
 done

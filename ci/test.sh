@@ -2,4 +2,4 @@
 # The README's test command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --workspace
+cargo test --workspace --all-features
