@@ -35,6 +35,7 @@
 //! });
 //! ```
 pub mod blocking;
+pub mod http;
 pub mod net;
 pub mod timers;
 pub mod workloads;
