@@ -7,6 +7,7 @@
 mod support;
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -399,5 +400,80 @@ fn an_upgraded_connection_reads_and_writes_through_io() {
             );
         }
         assert_eq!(buf.filled(), b"HELLO");
+    });
+}
+
+#[test]
+fn the_executor_outside_a_runtime_points_to_with_handle() {
+    use hyper::rt::Executor as _;
+
+    let err = std::panic::catch_unwind(|| Executor::new().execute(async {}))
+        .expect_err("no runtime to spawn on");
+    let msg = err.downcast_ref::<String>().expect("a formatted message");
+    assert!(msg.contains("Executor::with_handle"), "{msg}");
+
+    // With a handle it works from this plain thread.
+    let rt = support::rt_multi(1);
+    let (tx, rx) = std::sync::mpsc::channel();
+    Executor::with_handle(rt.handle().clone()).execute(async move { tx.send(()).unwrap() });
+    rx.recv_timeout(support::PATIENCE).expect("the task ran");
+}
+
+#[test]
+fn graceful_shutdown_finishes_the_request_in_flight_then_closes() {
+    on_both_flavors(|| async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (started_tx, started_rx) = oneshot::channel::<()>();
+        let started_tx = Arc::new(std::sync::Mutex::new(Some(started_tx)));
+        let (shutdown_tx, mut shutdown_rx) = runtime::sync::watch::channel(false);
+        let server = runtime::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            let service = service_fn(move |_req: Request<Incoming>| {
+                let started = started_tx.lock().unwrap().take();
+                async move {
+                    if let Some(tx) = started {
+                        let _ = tx.send(());
+                    }
+                    runtime::sleep(Duration::from_millis(200)).await;
+                    Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(b"finished"))))
+                }
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(Timer::new())
+                .serve_connection(Io::new(stream), service);
+            let mut conn = std::pin::pin!(conn);
+            let mut changed = std::pin::pin!(shutdown_rx.changed());
+            let mut told = false;
+            std::future::poll_fn(|cx| {
+                if !told && changed.as_mut().poll(cx).is_ready() {
+                    conn.as_mut().graceful_shutdown();
+                    told = true;
+                }
+                conn.as_mut().poll(cx)
+            })
+            .await
+            .map_err(|e| e.to_string())
+        });
+
+        let mut sender = client_h1::<Empty<Bytes>>(addr).await;
+        let in_flight = runtime::spawn(async move {
+            let res = sender.send_request(get("/work")).await.unwrap();
+            (body_text(res).await, sender)
+        });
+        patient(started_rx).await.unwrap();
+        shutdown_tx.send_replace(true);
+        let (body, mut sender) = patient(in_flight).await.unwrap();
+        assert_eq!(body, "finished", "the request in flight was answered");
+        assert_eq!(
+            patient(server).await.unwrap(),
+            Ok(()),
+            "the connection ended cleanly"
+        );
+        let again = sender.send_request(get("/")).await;
+        assert!(
+            again.is_err(),
+            "the connection is closed after the shutdown"
+        );
     });
 }

@@ -2,6 +2,9 @@
 //! to do.
 
 /// `spawn` (and friends) called on a thread with no runtime.
+/// `runtime::hyper::Executor::new()` asked by hyper to spawn on a thread with no runtime.
+#[cfg(all(feature = "hyper", not(runtime_loom)))]
+pub(crate) const HYPER_EXECUTOR_NO_RUNTIME: &str = "runtime::hyper::Executor::new() spawns on the runtime of the calling thread, and hyper called it outside any runtime: build the client or server connection inside a task or `block_on`, or use `Executor::with_handle(handle)` to spawn on a given runtime from anywhere";
 pub(crate) const NO_RUNTIME: &str = "no runtime is running: call this from a task, inside `Runtime::block_on`, or under `Handle::enter()` (or use `Runtime::spawn`/`Handle::spawn` from outside)";
 
 /// `block_on` or `runtime::run` inside a runtime.

@@ -13,8 +13,8 @@ use crate::Handle;
 ///
 /// # Panics
 ///
-/// [`Executor::new`]'s `execute` panics, as [`spawn`](crate::spawn) does, when
-/// called outside a runtime: build it with [`Executor::with_handle`] for that.
+/// [`Executor::new`]'s `execute` panics when called outside a runtime, with a message
+/// that points to [`Executor::with_handle`], which works from anywhere.
 ///
 /// # Examples
 ///
@@ -69,7 +69,10 @@ where
     fn execute(&self, fut: F) {
         match &self.handle {
             Some(handle) => drop(handle.spawn(fut)),
-            None => drop(crate::spawn(fut)),
+            None => match Handle::try_current() {
+                Ok(handle) => drop(handle.spawn(fut)),
+                Err(_) => panic!("{}", crate::error::HYPER_EXECUTOR_NO_RUNTIME),
+            },
         }
     }
 }
