@@ -13,7 +13,9 @@
 //! [`loadgen::run`] with [`CLIENT_THREADS`] x [`CONNS_PER_THREAD`] connections. A warm-up
 //! run (10 requests per connection) comes first and is not counted. Under strace every
 //! syscall is slower, so a runtime parks more often: syscall counts are an upper bound on
-//! its wakeups, and that run's CPU and rate are not reported.
+//! its wakeups, and that run's CPU and rate are not reported. `HTTP_LOAD_WRAP` puts a
+//! tool in front of the server (`HTTP_LOAD_WRAP="valgrind --tool=callgrind"`, whose
+//! instruction counts do not depend on the machine's load).
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -72,10 +74,16 @@ fn server_usage(pid: u32) -> (Duration, u64) {
 
 fn start_server(rt: &str, strace_out: Option<&str>) -> (Child, SocketAddr) {
     let exe = std::env::current_exe().expect("current_exe");
-    let mut cmd = match strace_out {
-        Some(out) => {
-            let mut c = Command::new("strace");
-            c.args(["-f", "-c", "-o", out]).arg(&exe);
+    // `HTTP_LOAD_WRAP="valgrind --tool=callgrind"` runs the server under a tool.
+    let wrap = std::env::var("HTTP_LOAD_WRAP").unwrap_or_default();
+    let mut words: Vec<String> = wrap.split_whitespace().map(String::from).collect();
+    if let Some(out) = strace_out {
+        words.extend(["strace", "-f", "-c", "-o", out].map(String::from));
+    }
+    let mut cmd = match words.split_first() {
+        Some((tool, args)) => {
+            let mut c = Command::new(tool);
+            c.args(args).arg(&exe);
             c
         }
         None => Command::new(&exe),

@@ -146,28 +146,35 @@ impl ScheduledIo {
     /// Wakes every waiter whose interest `ready` matches; call it after
     /// [`set_readiness`](Self::set_readiness).
     pub(crate) fn wake(&self, ready: Ready) {
-        let mut wakers = WakeList::new();
+        let matches = |interest: &Interest| interest.mask().intersects(ready);
+        // The `poll_*` users (every stream's `AsyncRead`/`AsyncWrite`, hyper's I/O)
+        // wait in the two slots only: their wake needs no list of wakers.
+        let (mut listed, mut read_waker, mut write_waker) = (None, None, None);
         {
             let mut waiters = self.waiters.lock();
-            let matches = |interest: &Interest| interest.mask().intersects(ready);
-            waiters
-                .reader
-                .drain_matching_with(matches, |_| {}, &mut wakers);
-            waiters
-                .writer
-                .drain_matching_with(matches, |_| {}, &mut wakers);
+            if !waiters.reader.is_empty() || !waiters.writer.is_empty() {
+                let mut wakers = WakeList::new();
+                waiters
+                    .reader
+                    .drain_matching_with(matches, |_| {}, &mut wakers);
+                waiters
+                    .writer
+                    .drain_matching_with(matches, |_| {}, &mut wakers);
+                listed = Some(wakers);
+            }
             if matches(&Interest::READABLE) {
-                if let Some(w) = waiters.read_slot.take() {
-                    wakers.push(w);
-                }
+                read_waker = waiters.read_slot.take();
             }
             if matches(&Interest::WRITABLE) {
-                if let Some(w) = waiters.write_slot.take() {
-                    wakers.push(w);
-                }
+                write_waker = waiters.write_slot.take();
             }
         }
-        wakers.wake_all();
+        if let Some(wakers) = listed {
+            wakers.wake_all();
+        }
+        for waker in [read_waker, write_waker].into_iter().flatten() {
+            waker.wake();
+        }
     }
 
     /// Marks the source shut down and wakes every waiter (rule 3).
