@@ -45,6 +45,7 @@ use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::util::abort::abort_on_broken_invariant;
 use std::fmt;
 use std::marker::PhantomPinned;
+use std::mem::MaybeUninit;
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::task::Waker;
@@ -380,8 +381,12 @@ unsafe fn set_next<T>(node: NonNull<Node<T>>, next: Option<NonNull<Node<T>>>) {
 /// Wakers collected under a lock, to be woken after it is released (waking under the lock
 /// would let the woken task contend for it at once). Holds 32 inline; more spill to the
 /// heap.
+///
+/// Invariant: `inline[..len]` are initialized wakers owned by the list; `inline[len..]`
+/// are uninitialized. Building one writes nothing to the array, and dropping one touches
+/// only the `len` wakers it holds.
 pub(crate) struct WakeList {
-    inline: [Option<Waker>; 32],
+    inline: [MaybeUninit<Waker>; 32],
     len: usize,
     spill: Vec<Waker>,
 }
@@ -390,7 +395,7 @@ impl WakeList {
     /// An empty list.
     pub(crate) fn new() -> WakeList {
         WakeList {
-            inline: [const { None }; 32],
+            inline: [const { MaybeUninit::uninit() }; 32],
             len: 0,
             spill: Vec::new(),
         }
@@ -399,7 +404,7 @@ impl WakeList {
     /// Adds a waker.
     pub(crate) fn push(&mut self, waker: Waker) {
         if self.len < self.inline.len() {
-            self.inline[self.len] = Some(waker);
+            self.inline[self.len].write(waker);
             self.len += 1;
         } else {
             self.spill.push(waker);
@@ -408,11 +413,27 @@ impl WakeList {
 
     /// Wakes every collected waker, in the order pushed.
     pub(crate) fn wake_all(mut self) {
-        for w in self.inline[..self.len].iter_mut().filter_map(Option::take) {
-            w.wake();
+        let len = std::mem::replace(&mut self.len, 0);
+        for slot in &self.inline[..len] {
+            // SAFETY: `slot` is among the first `len` slots, initialized (the invariant);
+            // `self.len` is 0 now, so each waker is read out once and `drop` will not
+            // read it again, even if a `wake` panics (the rest then leak, never
+            // double-drop).
+            let waker = unsafe { slot.assume_init_read() };
+            waker.wake();
         }
         for w in std::mem::take(&mut self.spill) {
             w.wake();
+        }
+    }
+}
+
+impl Drop for WakeList {
+    fn drop(&mut self) {
+        for slot in &mut self.inline[..self.len] {
+            // SAFETY: the first `len` slots are initialized and owned by the list (the
+            // invariant); each is dropped once, here.
+            unsafe { slot.assume_init_drop() };
         }
     }
 }
@@ -525,6 +546,35 @@ mod tests {
         }
         list.wake_all();
         assert_eq!(count.0.load(Ordering::SeqCst), 40);
+    }
+
+    #[test]
+    fn wake_list_dropped_unwoken_releases_every_waker_once() {
+        let count = Arc::new(Count(crate::loom::sync::atomic::AtomicUsize::new(0)));
+        for n in [0, 1, 32, 33, 40] {
+            let mut list = WakeList::new();
+            for _ in 0..n {
+                list.push(Waker::from(count.clone()));
+            }
+            assert_eq!(Arc::strong_count(&count), n + 1);
+            drop(list);
+            assert_eq!(
+                Arc::strong_count(&count),
+                1,
+                "{n} wakers, each dropped once"
+            );
+        }
+        let mut list = WakeList::new();
+        for _ in 0..3 {
+            list.push(Waker::from(count.clone()));
+        }
+        list.wake_all();
+        assert_eq!(
+            Arc::strong_count(&count),
+            1,
+            "woken wakers are consumed, not leaked"
+        );
+        assert_eq!(count.0.load(Ordering::SeqCst), 3);
     }
 
     #[test]
