@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# AddressSanitizer over the task core's, sync's and net's tests: loom does not see use-after-free in raw
+# AddressSanitizer over the task core's, sync's, net's and HTTP's tests: loom does not see use-after-free in raw
 # task code. Needs the nightly toolchain (rustup toolchain install nightly
 # --component rust-src); skipped with a notice where it is missing.
 set -euo pipefail
@@ -14,4 +14,4 @@ export RUSTDOCFLAGS="-Zsanitizer=address"
 export ASAN_OPTIONS="detect_leaks=1"
 export CARGO_TARGET_DIR=target/asan
 cargo +nightly test --target "$target" -p runtime-core --lib --tests
-cargo +nightly test --target "$target" -p runtime --test "task_*" --test "rt_*" --test "sync_*" --test "net_*"
+cargo +nightly test --target "$target" -p runtime --features hyper --test "task_*" --test "rt_*" --test "sync_*" --test "net_*" --test "http_*"
