@@ -1,0 +1,266 @@
+//! The group's shared state: one atomic word that a member touches twice (once when it is
+//! spawned, once when its future is gone), and one lock for everything else.
+//!
+//! The word holds the live-member count and two flags; the lock holds the members'
+//! handles, the failures and `join`'s waker. The member that spawns takes the lock once, to
+//! register its handle; nobody else takes it while the group runs without trouble, so its
+//! cache line stays with the spawning thread. A finishing member takes it only if it failed
+//! or is the last one (to wake `join`). The rules are numbered in the module header
+//! (`group/mod.rs`); each transition here says which one it keeps.
+//!
+//! The state is generic over the member handle ([`MemberTask`], an `AbortHandle` in the
+//! runtime) so that the `loom_group_*` models run it with handles of their own.
+use super::report::{GroupClosed, GroupError, GroupFailure};
+use crate::loom::sync::atomic::AtomicUsize;
+use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed};
+use crate::loom::sync::Mutex;
+use crate::task::{AbortHandle, Id};
+use std::task::{Context, Poll, Waker};
+
+/// Set once spawns are refused: by `join` when it saw no live member (rule 2), or by the
+/// group's drop. Never cleared.
+const CLOSED: usize = 0b01;
+/// Set when a member failed or the group was cancelled (rule 3). Set only under the lock;
+/// never cleared.
+const CANCELLING: usize = 0b10;
+/// One live member: the count sits above the flags.
+const LIVE: usize = 0b100;
+
+fn live(word: usize) -> usize {
+    word / LIVE
+}
+
+/// What the group needs from a member's task.
+pub(super) trait MemberTask: Clone {
+    /// Cancels the task (nothing if it has finished).
+    fn abort(&self);
+    /// Whether the task has published its completion.
+    fn is_finished(&self) -> bool;
+    /// The task's id.
+    fn id(&self) -> Id;
+}
+
+impl MemberTask for AbortHandle {
+    fn abort(&self) {
+        AbortHandle::abort(self);
+    }
+    fn is_finished(&self) -> bool {
+        AbortHandle::is_finished(self)
+    }
+    fn id(&self) -> Id {
+        AbortHandle::id(self)
+    }
+}
+
+/// The state shared by a group, its handles and its members' guards.
+pub(super) struct GroupState<H> {
+    /// `CLOSED | CANCELLING | live * LIVE`.
+    word: AtomicUsize,
+    /// On a cache line of its own: the word's line moves between the workers as members
+    /// finish, this one stays with the spawner.
+    locked: Padded<Mutex<Locked<H>>>,
+}
+
+#[repr(align(128))]
+struct Padded<T>(T);
+
+struct Locked<H> {
+    /// Every member's handle, registered before its task can run (rule 5); finished ones
+    /// are pruned when the list has doubled since the last pruning, and by `join`.
+    members: Vec<H>,
+    /// `members`' length after its last pruning.
+    pruned: usize,
+    failures: Vec<GroupFailure>,
+    /// `abort_all` was called: `join` reports it.
+    aborted: bool,
+    join_waker: Option<Waker>,
+}
+
+/// `members` is pruned once it reaches twice its pruned length, and never below this.
+const PRUNE_MIN: usize = 32;
+
+impl<H: MemberTask> GroupState<H> {
+    pub(super) fn new() -> Self {
+        GroupState {
+            word: AtomicUsize::new(0),
+            locked: Padded(Mutex::new(Locked {
+                members: Vec::new(),
+                pruned: 0,
+                failures: Vec::new(),
+                aborted: false,
+                join_waker: None,
+            })),
+        }
+    }
+
+    /// Counts a member about to be spawned (rule 1), unless the group is closed (rule 2).
+    ///
+    /// # Errors
+    /// [`GroupClosed`]: nothing is counted, the caller must not spawn.
+    pub(super) fn begin_spawn(&self) -> Result<(), GroupClosed> {
+        // Rule 2: this RMW and `join`'s closing compare-exchange are ordered on the word:
+        // either `join` sees this member, or this sees `CLOSED`.
+        let prev = self.word.fetch_add(LIVE, Relaxed);
+        if prev & CLOSED != 0 {
+            self.member_gone();
+            return Err(GroupClosed(()));
+        }
+        Ok(())
+    }
+
+    /// Registers a counted member's handle, before its task can run (rule 5); aborts it at
+    /// once if the group is cancelling or was dropped (rule 3).
+    pub(super) fn register(&self, member: H) {
+        let mut locked = self.locked.0.lock();
+        // Rule 3: both flags that stop a member are set under this lock.
+        let stop = self.word.load(Relaxed) & (CANCELLING | CLOSED) != 0;
+        let abort_now = stop.then(|| member.clone());
+        locked.members.push(member);
+        if locked.members.len() >= 2 * locked.pruned.max(PRUNE_MIN) {
+            locked.members.retain(|m| !m.is_finished());
+            locked.pruned = locked.members.len();
+        }
+        drop(locked);
+        if let Some(member) = abort_now {
+            member.abort();
+        }
+    }
+
+    /// Counts a member as gone, its future dropped (rule 1); the last one wakes `join`
+    /// (rule 4).
+    pub(super) fn member_gone(&self) {
+        // Release: `join` reads the word with Acquire before it reports, after every
+        // member's future is gone.
+        let prev = self.word.fetch_sub(LIVE, AcqRel);
+        if live(prev) == 1 {
+            let waker = self.locked.0.lock().join_waker.take();
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        }
+    }
+
+    /// Records a member's failure; the first failure aborts every other member (rule 3).
+    pub(super) fn fail(&self, failure: GroupFailure) {
+        let to_abort: Vec<H> = {
+            let mut locked = self.locked.0.lock();
+            let id = failure.id;
+            locked.failures.push(failure);
+            let prev = self.word.fetch_or(CANCELLING, Relaxed);
+            if prev & CANCELLING != 0 {
+                Vec::new()
+            } else {
+                let others = locked.members.iter().filter(|m| m.id() != id);
+                others.cloned().collect()
+            }
+        };
+        for member in to_abort {
+            member.abort();
+        }
+    }
+
+    /// Cancels the group (and marks it aborted, for `abort_all`): every registered member
+    /// is aborted, later ones abort themselves at registration (rule 3). Nothing once the
+    /// group is closed.
+    pub(super) fn cancel(&self, aborted: bool) {
+        let to_abort: Vec<H> = {
+            let mut locked = self.locked.0.lock();
+            // A compare-exchange, not `fetch_or`: ordered against `join`'s closing one, so
+            // a group that `join` closed never turns cancelling.
+            let mut word = self.word.load(Relaxed);
+            loop {
+                if word & CLOSED != 0 {
+                    return;
+                }
+                match self
+                    .word
+                    .compare_exchange(word, word | CANCELLING, Relaxed, Relaxed)
+                {
+                    Ok(_) => break,
+                    Err(actual) => word = actual,
+                }
+            }
+            locked.aborted |= aborted;
+            locked.members.clone()
+        };
+        for member in to_abort {
+            member.abort();
+        }
+    }
+
+    /// The group was dropped: refuse spawns and abort every member (rules 2 and 3).
+    pub(super) fn close_and_abort(&self) {
+        let members = {
+            let mut locked = self.locked.0.lock();
+            self.word.fetch_or(CLOSED, Relaxed);
+            std::mem::take(&mut locked.members)
+        };
+        for member in &members {
+            member.abort();
+        }
+    }
+
+    /// `join`'s poll: waits for no live member and closes the group (rules 2 and 4), then
+    /// for every member's task to publish its completion (rule 5), then reports.
+    pub(super) fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<(), GroupError>> {
+        let mut word = self.word.load(Acquire);
+        while word & CLOSED == 0 {
+            if live(word) > 0 {
+                let mut locked = self.locked.0.lock();
+                match &locked.join_waker {
+                    Some(w) if w.will_wake(cx.waker()) => {}
+                    _ => locked.join_waker = Some(cx.waker().clone()),
+                }
+                // Rule 4: the last member lowers the count before it takes the lock.
+                word = self.word.load(Acquire);
+                if live(word) > 0 {
+                    return Poll::Pending;
+                }
+                continue;
+            }
+            match self
+                .word
+                .compare_exchange(word, word | CLOSED, Acquire, Acquire)
+            {
+                Ok(_) => break,
+                Err(actual) => word = actual,
+            }
+        }
+        let mut locked = self.locked.0.lock();
+        // Rule 5: the last tasks are between dropping their future and publishing their
+        // completion, which takes moments: yield until they have.
+        locked.members.retain(|m| !m.is_finished());
+        if !locked.members.is_empty() {
+            drop(locked);
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        locked.join_waker = None;
+        let failures = std::mem::take(&mut locked.failures);
+        let aborted = locked.aborted;
+        if failures.is_empty() && !aborted {
+            Poll::Ready(Ok(()))
+        } else {
+            Poll::Ready(Err(GroupError { failures, aborted }))
+        }
+    }
+
+    /// Members whose future is not gone yet.
+    pub(super) fn len(&self) -> usize {
+        live(self.word.load(Acquire))
+    }
+
+    pub(super) fn is_cancelling(&self) -> bool {
+        self.word.load(Acquire) & CANCELLING != 0
+    }
+
+    pub(super) fn is_closed(&self) -> bool {
+        self.word.load(Acquire) & CLOSED != 0
+    }
+
+    /// Failures recorded so far, and whether `abort_all` was called (for `Debug`).
+    pub(super) fn failures_and_aborted(&self) -> (usize, bool) {
+        let locked = self.locked.0.lock();
+        (locked.failures.len(), locked.aborted)
+    }
+}
