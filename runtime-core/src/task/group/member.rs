@@ -2,9 +2,8 @@
 //! `spawn_fallible` members) and, through its guard, counts the member as gone once its
 //! future has been dropped.
 use super::report::{GroupFailure, GroupMember};
-use super::Shared;
-use crate::loom::sync::Arc;
-use crate::task::Id;
+use super::state::Live;
+use crate::task::{AbortHandle, Id};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -88,10 +87,10 @@ pin_project_lite::pin_project! {
 }
 
 impl<F, V> Member<F, V> {
-    pub(super) fn new(future: F, shared: Arc<Shared>, id: Id) -> Self {
+    pub(super) fn new(future: F, live: Live<AbortHandle>, id: Id) -> Self {
         Member {
             future: Some(future),
-            guard: MemberGuard { shared, id },
+            guard: MemberGuard { live, id },
             verdict: PhantomData,
         }
     }
@@ -134,9 +133,10 @@ where
     }
 }
 
-/// Counts its member as gone when dropped, after the member's future.
+/// Counts its member as gone when dropped (its `Live` token does), after the member's
+/// future.
 pub(super) struct MemberGuard {
-    shared: Arc<Shared>,
+    live: Live<AbortHandle>,
     /// The member's task id, for its failure.
     id: Id,
 }
@@ -144,16 +144,10 @@ pub(super) struct MemberGuard {
 impl MemberGuard {
     /// Records a failure; the first one aborts every other member.
     fn fail(&self, panicked: bool, message: String) {
-        self.shared.fail(GroupFailure {
+        self.live.state().fail(GroupFailure {
             id: self.id,
             panicked,
             message,
         });
-    }
-}
-
-impl Drop for MemberGuard {
-    fn drop(&mut self) {
-        self.shared.member_gone();
     }
 }

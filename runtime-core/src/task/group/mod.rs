@@ -10,10 +10,10 @@
 //! # Invariants
 //!
 //! The state (`state.rs`) is one atomic word, `CLOSED | CANCELLING | live members`, and one
-//! lock over the members' abort handles, the failures and `join`'s waker. A member touches
-//! the word once when spawned and once when its future is gone, and the lock once, at
-//! spawn; the lock is shared with the workers only on the rare paths (a failure, a
-//! cancellation, the last member waking `join`).
+//! lock over the members' abort handles, the failures and `join`'s waker, each on a cache
+//! line of its own. A member touches the word once when spawned and once when its future
+//! is gone, and the lock once, at spawn; the lock is shared with the workers only on the
+//! rare paths (a failure, a cancellation, the last member waking `join`).
 //!
 //! 1. **Count.** The live count is raised before a member's task is spawned and lowered by
 //!    its guard after its future is gone, so a count of zero means no member future exists.
@@ -35,8 +35,14 @@
 //!    run and stays until it reports finished (pruned when the list doubles), and `join`,
 //!    once it has closed the group, yields until every one of them reports finished: as in
 //!    asyncio, every member's handle is done when `join` returns.
+//! 6. **Lifetime.** A member holds no `Arc`: its guard holds a `Live` token, a pointer to
+//!    the state counted in the word. While the count is above zero the members together
+//!    hold one reference to the state, taken (`Arc::into_raw`) by the spawn that raises
+//!    the count from zero, before its token exists, and given up by the token that lowers
+//!    it to zero, after its last use of the state. So a token's pointer is valid while it
+//!    exists, and the `Arc`'s count is not one more cache line moving with every member.
 //!
-//! The `loom_group_*` models (`group/tests.rs`) check rules 2 to 5 with every pair of
+//! The `loom_group_*` models (`group/tests.rs`) check rules 2 to 6 with every pair of
 //! operations that race on the word.
 mod handle;
 mod member;
@@ -100,9 +106,9 @@ impl Shared {
     {
         // First, as it may panic: nothing is counted yet.
         let handle = Handle::current();
-        this.begin_spawn()?;
+        let live = GroupState::begin_spawn(this)?;
         let id = Id::next();
-        let member = Member::<F, V>::new(future, this.clone(), id);
+        let member = Member::<F, V>::new(future, live, id);
         // Rule 5: registered before the task can run.
         Ok(handle
             .inner

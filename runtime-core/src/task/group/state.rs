@@ -5,16 +5,20 @@
 //! handles, the failures and `join`'s waker. The member that spawns takes the lock once, to
 //! register its handle; nobody else takes it while the group runs without trouble, so its
 //! cache line stays with the spawning thread. A finishing member takes it only if it failed
-//! or is the last one (to wake `join`). The rules are numbered in the module header
-//! (`group/mod.rs`); each transition here says which one it keeps.
+//! or is the last one (to wake `join`). A member holds no `Arc` of its own: its [`Live`]
+//! token points at the state, which the members keep alive together with one reference
+//! (rule 6), so the `Arc`'s count is not a third cache line moving with every member. The
+//! rules are numbered in the module header (`group/mod.rs`); each transition here says
+//! which one it keeps.
 //!
 //! The state is generic over the member handle ([`MemberTask`], an `AbortHandle` in the
 //! runtime) so that the `loom_group_*` models run it with handles of their own.
 use super::report::{GroupClosed, GroupError, GroupFailure};
 use crate::loom::sync::atomic::AtomicUsize;
 use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed};
-use crate::loom::sync::Mutex;
+use crate::loom::sync::{Arc, Mutex};
 use crate::task::{AbortHandle, Id};
+use std::ptr::NonNull;
 use std::task::{Context, Poll, Waker};
 
 /// Set once spawns are refused: by `join` when it saw no live member (rule 2), or by the
@@ -54,10 +58,10 @@ impl MemberTask for AbortHandle {
 
 /// The state shared by a group, its handles and its members' guards.
 pub(super) struct GroupState<H> {
-    /// `CLOSED | CANCELLING | live * LIVE`.
-    word: AtomicUsize,
-    /// On a cache line of its own: the word's line moves between the workers as members
-    /// finish, this one stays with the spawner.
+    /// `CLOSED | CANCELLING | live * LIVE`. On a cache line of its own, away from the
+    /// `Arc`'s counts and the lock: it moves between the threads as members come and go.
+    word: Padded<AtomicUsize>,
+    /// On a cache line of its own: it stays with the spawner.
     locked: Padded<Mutex<Locked<H>>>,
 }
 
@@ -65,6 +69,9 @@ pub(super) struct GroupState<H> {
 struct Padded<T>(T);
 
 struct Locked<H> {
+    /// `CANCELLING` or the drop's `CLOSED` is set in the word: both are set under this
+    /// lock (rule 3), so `register` reads this copy instead of the word's moving line.
+    stop: bool,
     /// Every member's handle, registered before its task can run (rule 5); finished ones
     /// are pruned when the list has doubled since the last pruning, and by `join`.
     members: Vec<H>,
@@ -82,8 +89,9 @@ const PRUNE_MIN: usize = 32;
 impl<H: MemberTask> GroupState<H> {
     pub(super) fn new() -> Self {
         GroupState {
-            word: AtomicUsize::new(0),
+            word: Padded(AtomicUsize::new(0)),
             locked: Padded(Mutex::new(Locked {
+                stop: false,
                 members: Vec::new(),
                 pruned: 0,
                 failures: Vec::new(),
@@ -94,18 +102,27 @@ impl<H: MemberTask> GroupState<H> {
     }
 
     /// Counts a member about to be spawned (rule 1), unless the group is closed (rule 2).
+    /// The token counts the member as gone when dropped.
     ///
     /// # Errors
     /// [`GroupClosed`]: nothing is counted, the caller must not spawn.
-    pub(super) fn begin_spawn(&self) -> Result<(), GroupClosed> {
+    pub(super) fn begin_spawn(this: &Arc<Self>) -> Result<Live<H>, GroupClosed> {
         // Rule 2: this RMW and `join`'s closing compare-exchange are ordered on the word:
         // either `join` sees this member, or this sees `CLOSED`.
-        let prev = self.word.fetch_add(LIVE, Relaxed);
+        let prev = this.word.0.fetch_add(LIVE, Relaxed);
+        if live(prev) == 0 {
+            // Rule 6: the first live member takes the members' reference, before anyone
+            // can lower the count again (only this token's drop can bring it back to zero).
+            let _members = Arc::into_raw(this.clone());
+        }
+        let token = Live {
+            state: NonNull::from(&**this),
+        };
         if prev & CLOSED != 0 {
-            self.member_gone();
+            drop(token);
             return Err(GroupClosed(()));
         }
-        Ok(())
+        Ok(token)
     }
 
     /// Registers a counted member's handle, before its task can run (rule 5); aborts it at
@@ -113,8 +130,7 @@ impl<H: MemberTask> GroupState<H> {
     pub(super) fn register(&self, member: H) {
         let mut locked = self.locked.0.lock();
         // Rule 3: both flags that stop a member are set under this lock.
-        let stop = self.word.load(Relaxed) & (CANCELLING | CLOSED) != 0;
-        let abort_now = stop.then(|| member.clone());
+        let abort_now = locked.stop.then(|| member.clone());
         locked.members.push(member);
         if locked.members.len() >= 2 * locked.pruned.max(PRUNE_MIN) {
             locked.members.retain(|m| !m.is_finished());
@@ -126,27 +142,14 @@ impl<H: MemberTask> GroupState<H> {
         }
     }
 
-    /// Counts a member as gone, its future dropped (rule 1); the last one wakes `join`
-    /// (rule 4).
-    pub(super) fn member_gone(&self) {
-        // Release: `join` reads the word with Acquire before it reports, after every
-        // member's future is gone.
-        let prev = self.word.fetch_sub(LIVE, AcqRel);
-        if live(prev) == 1 {
-            let waker = self.locked.0.lock().join_waker.take();
-            if let Some(waker) = waker {
-                waker.wake();
-            }
-        }
-    }
-
     /// Records a member's failure; the first failure aborts every other member (rule 3).
     pub(super) fn fail(&self, failure: GroupFailure) {
         let to_abort: Vec<H> = {
             let mut locked = self.locked.0.lock();
             let id = failure.id;
             locked.failures.push(failure);
-            let prev = self.word.fetch_or(CANCELLING, Relaxed);
+            locked.stop = true;
+            let prev = self.word.0.fetch_or(CANCELLING, Relaxed);
             if prev & CANCELLING != 0 {
                 Vec::new()
             } else {
@@ -167,19 +170,21 @@ impl<H: MemberTask> GroupState<H> {
             let mut locked = self.locked.0.lock();
             // A compare-exchange, not `fetch_or`: ordered against `join`'s closing one, so
             // a group that `join` closed never turns cancelling.
-            let mut word = self.word.load(Relaxed);
+            let mut word = self.word.0.load(Relaxed);
             loop {
                 if word & CLOSED != 0 {
                     return;
                 }
                 match self
                     .word
+                    .0
                     .compare_exchange(word, word | CANCELLING, Relaxed, Relaxed)
                 {
                     Ok(_) => break,
                     Err(actual) => word = actual,
                 }
             }
+            locked.stop = true;
             locked.aborted |= aborted;
             locked.members.clone()
         };
@@ -192,7 +197,8 @@ impl<H: MemberTask> GroupState<H> {
     pub(super) fn close_and_abort(&self) {
         let members = {
             let mut locked = self.locked.0.lock();
-            self.word.fetch_or(CLOSED, Relaxed);
+            locked.stop = true;
+            self.word.0.fetch_or(CLOSED, Relaxed);
             std::mem::take(&mut locked.members)
         };
         for member in &members {
@@ -203,7 +209,7 @@ impl<H: MemberTask> GroupState<H> {
     /// `join`'s poll: waits for no live member and closes the group (rules 2 and 4), then
     /// for every member's task to publish its completion (rule 5), then reports.
     pub(super) fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<(), GroupError>> {
-        let mut word = self.word.load(Acquire);
+        let mut word = self.word.0.load(Acquire);
         while word & CLOSED == 0 {
             if live(word) > 0 {
                 let mut locked = self.locked.0.lock();
@@ -212,7 +218,7 @@ impl<H: MemberTask> GroupState<H> {
                     _ => locked.join_waker = Some(cx.waker().clone()),
                 }
                 // Rule 4: the last member lowers the count before it takes the lock.
-                word = self.word.load(Acquire);
+                word = self.word.0.load(Acquire);
                 if live(word) > 0 {
                     return Poll::Pending;
                 }
@@ -220,6 +226,7 @@ impl<H: MemberTask> GroupState<H> {
             }
             match self
                 .word
+                .0
                 .compare_exchange(word, word | CLOSED, Acquire, Acquire)
             {
                 Ok(_) => break,
@@ -247,20 +254,76 @@ impl<H: MemberTask> GroupState<H> {
 
     /// Members whose future is not gone yet.
     pub(super) fn len(&self) -> usize {
-        live(self.word.load(Acquire))
+        live(self.word.0.load(Acquire))
     }
 
     pub(super) fn is_cancelling(&self) -> bool {
-        self.word.load(Acquire) & CANCELLING != 0
+        self.word.0.load(Acquire) & CANCELLING != 0
     }
 
     pub(super) fn is_closed(&self) -> bool {
-        self.word.load(Acquire) & CLOSED != 0
+        self.word.0.load(Acquire) & CLOSED != 0
     }
 
     /// Failures recorded so far, and whether `abort_all` was called (for `Debug`).
     pub(super) fn failures_and_aborted(&self) -> (usize, bool) {
         let locked = self.locked.0.lock();
         (locked.failures.len(), locked.aborted)
+    }
+}
+
+/// One live member, counted in the word (rule 1): dropping it counts the member as gone and
+/// wakes `join` if it was the last (rule 4). Points at the state without an `Arc` of its
+/// own: the members' reference keeps the state alive while any token exists (rule 6).
+pub(super) struct Live<H> {
+    state: NonNull<GroupState<H>>,
+}
+
+// SAFETY: a `Live` is used as a `&GroupState<H>` (kept valid by rule 6), and a shared
+// reference may cross threads when its target is `Sync`.
+unsafe impl<H> Send for Live<H> where GroupState<H>: Sync {}
+// SAFETY: as for `Send`: `&Live` only gives out `&GroupState<H>`.
+unsafe impl<H> Sync for Live<H> where GroupState<H>: Sync {}
+
+// A member's future must be `Send`, and its guard holds a token.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Live<AbortHandle>>();
+};
+
+impl<H: MemberTask> Live<H> {
+    /// The state this member counts in.
+    pub(super) fn state(&self) -> &GroupState<H> {
+        // SAFETY: this token is counted in the word, so the count is above zero and the
+        // members' reference keeps the state allocated (rule 6).
+        unsafe { self.state.as_ref() }
+    }
+}
+
+impl<H> Drop for Live<H> {
+    fn drop(&mut self) {
+        let ptr = self.state.as_ptr().cast_const();
+        let last = {
+            // SAFETY: rule 6, as in `Live::state`; this reference ends before the members'
+            // reference can be given up below.
+            let state = unsafe { &*ptr };
+            // Release: `join` reads the word with Acquire before it reports, after every
+            // member's future is gone.
+            let prev = state.word.0.fetch_sub(LIVE, AcqRel);
+            if live(prev) == 1 {
+                // Rule 4: the last member wakes `join`.
+                let waker = state.locked.0.lock().join_waker.take();
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            }
+            live(prev) == 1
+        };
+        if last {
+            // SAFETY: rule 6: this token brought the count to zero, so the members'
+            // reference (taken with `Arc::into_raw` by the spawn that raised it from zero)
+            // is this token's to give up, and nothing touches the state after it.
+            drop(unsafe { Arc::from_raw(ptr) });
+        }
     }
 }

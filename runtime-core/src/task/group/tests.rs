@@ -2,9 +2,11 @@
 //! on it, checked against the module header's rules: the last member's wake against
 //! `join` (rules 4 and 5), a spawn through a handle against `join` closing the group
 //! (rule 2), a spawn against a cancellation, a failure and the group's drop (rule 3), and
-//! a cancellation against `join` closing the group.
+//! a cancellation against `join` closing the group; and the members' reference to the state
+//! (rule 6) as the count drops to zero and rises again. Loom reports an `Arc` that is never
+//! freed, so every model also checks that the members' reference is given back.
 use super::report::GroupFailure;
-use super::state::{GroupState, MemberTask};
+use super::state::{GroupState, Live, MemberTask};
 use crate::loom::sync::atomic::AtomicBool;
 use crate::loom::sync::atomic::Ordering::SeqCst;
 use crate::loom::sync::Arc;
@@ -56,18 +58,22 @@ impl MemberTask for TestTask {
 
 type State = GroupState<TestTask>;
 
+/// A member as the models see it: its token (the guard inside its future) and its task.
+type Member = (Live<TestTask>, TestTask);
+
 /// A spawn as `Shared::spawn` does it, without the runtime: count, then register.
-fn spawn(state: &State) -> Option<TestTask> {
-    state.begin_spawn().ok()?;
+fn spawn(state: &Arc<State>) -> Option<Member> {
+    let live = State::begin_spawn(state).ok()?;
     let task = TestTask::new();
     state.register(task.clone());
-    Some(task)
+    Some((live, task))
 }
 
 /// A member ending: its guard drops (the future is gone), then its task publishes.
-fn finish(state: &State, task: &TestTask) {
-    state.member_gone();
+fn finish((live, task): Member) -> TestTask {
+    drop(live);
     task.publish_finished();
+    task
 }
 
 fn poll_join(state: &State, waker: &Waker) -> Poll<Result<(), GroupError>> {
@@ -89,9 +95,9 @@ fn woken_then_ready(state: &State, flag: &Flag, waker: &Waker) -> Result<(), Gro
 fn loom_group_last_member_vs_join() {
     model(|| {
         let state = Arc::new(State::new());
-        let task = spawn(&state).expect("the group is open");
-        let (s, t) = (state.clone(), task.clone());
-        let th = thread::spawn(move || finish(&s, &t));
+        let member = spawn(&state).expect("the group is open");
+        let task = member.1.clone();
+        let th = thread::spawn(move || finish(member));
         let flag = Flag::new();
         let waker = Waker::from(flag.clone());
         if let Poll::Ready(report) = poll_join(&state, &waker) {
@@ -107,7 +113,6 @@ fn loom_group_last_member_vs_join() {
         th.join().unwrap();
         // Rule 4: the member's wake is not lost.
         woken_then_ready(&state, &flag, &waker).unwrap();
-        assert!(task.is_finished());
     });
 }
 
@@ -117,13 +122,12 @@ fn loom_group_two_members_vs_join() {
         let state = Arc::new(State::new());
         let a = spawn(&state).expect("the group is open");
         let b = spawn(&state).expect("the group is open");
-        let (s, t) = (state.clone(), a.clone());
-        let th = thread::spawn(move || finish(&s, &t));
+        let th = thread::spawn(move || finish(a));
         let flag = Flag::new();
         let waker = Waker::from(flag.clone());
         assert!(poll_join(&state, &waker).is_pending(), "b is still live");
-        finish(&state, &b);
-        th.join().unwrap();
+        let b = finish(b);
+        let a = th.join().unwrap();
         woken_then_ready(&state, &flag, &waker).unwrap();
         assert!(a.is_finished() && b.is_finished());
     });
@@ -135,13 +139,7 @@ fn loom_group_spawn_through_handle_vs_join() {
         let state = Arc::new(State::new());
         let s = state.clone();
         // A member's sibling, spawned through a handle while `join` closes the group.
-        let th = thread::spawn(move || {
-            let task = spawn(&s);
-            if let Some(task) = &task {
-                finish(&s, task);
-            }
-            task
-        });
+        let th = thread::spawn(move || spawn(&s).map(finish));
         let flag = Flag::new();
         let waker = Waker::from(flag.clone());
         let first = poll_join(&state, &waker);
@@ -160,10 +158,7 @@ fn loom_group_spawn_through_handle_vs_join() {
                 assert!(spawned.is_some(), "join waited for a refused spawn");
             }
         }
-        assert!(
-            state.begin_spawn().is_err(),
-            "a joined group takes no member"
-        );
+        assert!(spawn(&state).is_none(), "a joined group takes no member");
     });
 }
 
@@ -174,10 +169,11 @@ fn loom_group_spawn_vs_cancel() {
         let s = state.clone();
         let th = thread::spawn(move || spawn(&s).expect("the group is open"));
         state.cancel(true);
-        let task = th.join().unwrap();
+        let member = th.join().unwrap();
         // Rule 3: aborted by the canceller, or by itself at registration.
-        assert!(task.was_aborted(), "a member escaped the cancellation");
+        assert!(member.1.was_aborted(), "a member escaped the cancellation");
         assert!(state.is_cancelling());
+        finish(member);
     });
 }
 
@@ -188,17 +184,19 @@ fn loom_group_spawn_vs_failure() {
         let failing = spawn(&state).expect("the group is open");
         let s = state.clone();
         let th = thread::spawn(move || spawn(&s).expect("the group is open"));
-        state.fail(GroupFailure {
-            id: failing.id(),
+        failing.0.state().fail(GroupFailure {
+            id: failing.1.id(),
             panicked: false,
             message: "bad input".into(),
         });
         let sibling = th.join().unwrap();
-        assert!(sibling.was_aborted(), "a member escaped the failure");
+        assert!(sibling.1.was_aborted(), "a member escaped the failure");
+        let failing = finish(failing);
         assert!(
             !failing.was_aborted(),
             "the failing member aborts only the others"
         );
+        finish(sibling);
     });
 }
 
@@ -210,10 +208,32 @@ fn loom_group_spawn_vs_drop() {
         let th = thread::spawn(move || spawn(&s));
         state.close_and_abort();
         // Rules 2 and 3: refused, or aborted.
-        if let Some(task) = th.join().unwrap() {
-            assert!(task.was_aborted(), "a member outlived its dropped group");
+        if let Some(member) = th.join().unwrap() {
+            assert!(
+                member.1.was_aborted(),
+                "a member outlived its dropped group"
+            );
+            finish(member);
         }
-        assert!(state.begin_spawn().is_err());
+        assert!(spawn(&state).is_none());
+    });
+}
+
+#[test]
+fn loom_group_last_member_vs_respawn_and_drop() {
+    model(|| {
+        // Rule 6: the last member gives the members' reference up while a spawn through a
+        // handle raises the count again and the group is then dropped; the state is
+        // freed exactly once, after its last use (loom reports a leak or a use after free).
+        let state = Arc::new(State::new());
+        let member = spawn(&state).expect("the group is open");
+        let th = thread::spawn(move || drop(finish(member)));
+        if let Some(sibling) = spawn(&state) {
+            finish(sibling);
+        }
+        state.close_and_abort();
+        drop(state);
+        th.join().unwrap();
     });
 }
 
