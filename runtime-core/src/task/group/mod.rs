@@ -33,8 +33,9 @@
 //!    task publishes completion (on another worker, its handle may still say
 //!    `is_finished() == false`). Every member's handle is registered before its task can
 //!    run and stays until it reports finished (pruned when the list doubles), and `join`,
-//!    once it has closed the group, yields until every one of them reports finished: as in
-//!    asyncio, every member's handle is done when `join` returns.
+//!    once it has closed the group, waits until every one of them reports finished (woken
+//!    by a done callback on the first one that has not, never spinning): as in asyncio,
+//!    every member's handle is done when `join` returns.
 //! 6. **Lifetime.** A member holds no `Arc`: its guard holds a `Live` token, a pointer to
 //!    the state counted in the word. While the count is above zero the members together
 //!    hold one reference to the state, taken (`Arc::into_raw`) by the spawn that raises

@@ -42,6 +42,8 @@ pub(super) trait MemberTask: Clone {
     fn is_finished(&self) -> bool;
     /// The task's id.
     fn id(&self) -> Id;
+    /// Wakes `waker` once the task has published its completion (at once if it has).
+    fn wake_when_finished(&self, waker: Waker);
 }
 
 impl MemberTask for AbortHandle {
@@ -53,6 +55,9 @@ impl MemberTask for AbortHandle {
     }
     fn id(&self) -> Id {
         AbortHandle::id(self)
+    }
+    fn wake_when_finished(&self, waker: Waker) {
+        self.add_done_callback(Box::new(move |_| waker.wake()));
     }
 }
 
@@ -81,6 +86,9 @@ struct Locked<H> {
     /// `abort_all` was called: `join` reports it.
     aborted: bool,
     join_waker: Option<Waker>,
+    /// The member whose completion `join` waits for (rule 5), and the waker it was given,
+    /// so that another poll does not ask it again.
+    awaited: Option<(Id, Waker)>,
 }
 
 /// `members` is pruned once it reaches twice its pruned length, and never below this.
@@ -97,6 +105,7 @@ impl<H: MemberTask> GroupState<H> {
                 failures: Vec::new(),
                 aborted: false,
                 join_waker: None,
+                awaited: None,
             })),
         }
     }
@@ -235,14 +244,25 @@ impl<H: MemberTask> GroupState<H> {
         }
         let mut locked = self.locked.0.lock();
         // Rule 5: the last tasks are between dropping their future and publishing their
-        // completion, which takes moments: yield until they have.
+        // completion, which takes moments (longer if the OS preempts the worker in
+        // between): wait for them one at a time, woken by a done callback, without
+        // spinning.
         locked.members.retain(|m| !m.is_finished());
-        if !locked.members.is_empty() {
-            drop(locked);
-            cx.waker().wake_by_ref();
+        if let Some(first) = locked.members.first() {
+            let asked = match &locked.awaited {
+                Some((id, w)) => *id == first.id() && w.will_wake(cx.waker()),
+                None => false,
+            };
+            if !asked {
+                let first = first.clone();
+                locked.awaited = Some((first.id(), cx.waker().clone()));
+                drop(locked);
+                first.wake_when_finished(cx.waker().clone());
+            }
             return Poll::Pending;
         }
         locked.join_waker = None;
+        locked.awaited = None;
         let failures = std::mem::take(&mut locked.failures);
         let aborted = locked.aborted;
         if failures.is_empty() && !aborted {

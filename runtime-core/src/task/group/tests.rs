@@ -9,7 +9,7 @@ use super::report::GroupFailure;
 use super::state::{GroupState, Live, MemberTask};
 use crate::loom::sync::atomic::AtomicBool;
 use crate::loom::sync::atomic::Ordering::SeqCst;
-use crate::loom::sync::Arc;
+use crate::loom::sync::{Arc, Mutex};
 use crate::loom::thread;
 use crate::task::tests::{model, Flag};
 use crate::task::{GroupError, Id};
@@ -23,6 +23,8 @@ struct TaskFlags {
     id: Id,
     aborted: AtomicBool,
     finished: AtomicBool,
+    /// Woken once `finished` is set: a done callback, as `AbortHandle` gives `join`.
+    waiter: Mutex<Option<Waker>>,
 }
 
 impl TestTask {
@@ -31,12 +33,17 @@ impl TestTask {
             id: Id::next(),
             aborted: AtomicBool::new(false),
             finished: AtomicBool::new(false),
+            waiter: Mutex::new(None),
         }))
     }
 
     /// What a task does after its member's guard has dropped: publish completion.
     fn publish_finished(&self) {
         self.0.finished.store(true, SeqCst);
+        let waiter = self.0.waiter.lock().take();
+        if let Some(waker) = waiter {
+            waker.wake();
+        }
     }
 
     fn was_aborted(&self) -> bool {
@@ -53,6 +60,15 @@ impl MemberTask for TestTask {
     }
     fn id(&self) -> Id {
         self.0.id
+    }
+    fn wake_when_finished(&self, waker: Waker) {
+        let mut waiter = self.0.waiter.lock();
+        if self.is_finished() {
+            drop(waiter);
+            waker.wake();
+        } else {
+            *waiter = Some(waker);
+        }
     }
 }
 
