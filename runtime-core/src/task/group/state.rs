@@ -18,7 +18,6 @@ use crate::loom::sync::atomic::AtomicUsize;
 use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed};
 use crate::loom::sync::{Arc, Mutex};
 use crate::task::{AbortHandle, Id};
-use std::ptr::NonNull;
 use std::task::{Context, Poll, Waker};
 
 /// Set once spawns are refused: by `join` when it saw no live member (rule 2), or by the
@@ -124,8 +123,10 @@ impl<H: MemberTask> GroupState<H> {
             // can lower the count again (only this token's drop can bring it back to zero).
             let _members = Arc::into_raw(this.clone());
         }
+        // `as_ptr`, not a reference: the token gives the members' reference back with
+        // `Arc::from_raw`, which needs a pointer to the whole `Arc` allocation.
         let token = Live {
-            state: NonNull::from(&**this),
+            state: Arc::as_ptr(this),
         };
         if prev & CLOSED != 0 {
             drop(token);
@@ -296,7 +297,7 @@ impl<H: MemberTask> GroupState<H> {
 /// wakes `join` if it was the last (rule 4). Points at the state without an `Arc` of its
 /// own: the members' reference keeps the state alive while any token exists (rule 6).
 pub(super) struct Live<H> {
-    state: NonNull<GroupState<H>>,
+    state: *const GroupState<H>,
 }
 
 // SAFETY: a `Live` is used as a `&GroupState<H>` (kept valid by rule 6), and a shared
@@ -316,13 +317,13 @@ impl<H: MemberTask> Live<H> {
     pub(super) fn state(&self) -> &GroupState<H> {
         // SAFETY: this token is counted in the word, so the count is above zero and the
         // members' reference keeps the state allocated (rule 6).
-        unsafe { self.state.as_ref() }
+        unsafe { &*self.state }
     }
 }
 
 impl<H> Drop for Live<H> {
     fn drop(&mut self) {
-        let ptr = self.state.as_ptr().cast_const();
+        let ptr = self.state;
         let last = {
             // SAFETY: rule 6, as in `Live::state`; this reference ends before the members'
             // reference can be given up below.
