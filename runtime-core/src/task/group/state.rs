@@ -77,7 +77,10 @@ struct Locked<H> {
     /// lock (rule 3), so `register` reads this copy instead of the word's moving line.
     stop: bool,
     /// Every member's handle, registered before its task can run (rule 5); finished ones
-    /// are pruned when the list has doubled since the last pruning, and by `join`.
+    /// are pruned by a spawn when the list has doubled since the last pruning, and by
+    /// `join`. So a group that has stopped spawning keeps its finished members' task
+    /// allocations (their futures and unclaimed outputs are already dropped) until `join`:
+    /// the price of a member that ends without taking the lock.
     members: Vec<H>,
     /// `members`' length after its last pruning.
     pruned: usize,
