@@ -106,7 +106,22 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let id = Id::next();
+        self.spawn_with_id(future, Id::next(), name, before_schedule)
+    }
+
+    /// [`spawn`](Handle::spawn) with an id the caller took from `Id::next()` (a task group
+    /// gives its member its own id before the task exists).
+    pub(crate) fn spawn_with_id<F>(
+        &self,
+        future: F,
+        id: Id,
+        name: Option<&str>,
+        before_schedule: impl FnOnce(&JoinHandle<F::Output>),
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
         match self {
             Handle::CurrentThread(h) => task::spawn(&h.owned, h, future, id, name, before_schedule),
             Handle::MultiThread(h) => task::spawn(&h.owned, h, future, id, name, before_schedule),

@@ -248,6 +248,13 @@ impl AbortHandle {
     pub fn id(&self) -> Id {
         self.raw.id()
     }
+
+    /// Runs `f` once the task has finished, soon after, on its runtime (see
+    /// [`JoinHandle::add_done_callback`]); a `TaskGroup`'s `join` waits this way for a
+    /// member's completion.
+    pub(crate) fn add_done_callback(&self, f: callbacks::Callback) {
+        callbacks::add_done_callback(self.raw, f);
+    }
 }
 
 impl Clone for AbortHandle {

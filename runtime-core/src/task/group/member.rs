@@ -2,9 +2,8 @@
 //! `spawn_fallible` members) and, through its guard, counts the member as gone once its
 //! future has been dropped.
 use super::report::{GroupFailure, GroupMember};
-use super::Shared;
-use crate::loom::sync::Arc;
-use crate::task::AbortHandle;
+use super::state::Live;
+use crate::task::{AbortHandle, Id};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -88,10 +87,10 @@ pin_project_lite::pin_project! {
 }
 
 impl<F, V> Member<F, V> {
-    pub(super) fn new(future: F, shared: Arc<Shared>, key: usize) -> Self {
+    pub(super) fn new(future: F, live: Live<AbortHandle>, id: Id) -> Self {
         Member {
             future: Some(future),
-            guard: MemberGuard { shared, key },
+            guard: MemberGuard { live, id },
             verdict: PhantomData,
         }
     }
@@ -134,65 +133,21 @@ where
     }
 }
 
-/// Counts its member as gone when dropped, after the member's future.
+/// Counts its member as gone when dropped (its `Live` token does), after the member's
+/// future.
 pub(super) struct MemberGuard {
-    shared: Arc<Shared>,
-    key: usize,
+    live: Live<AbortHandle>,
+    /// The member's task id, for its failure.
+    id: Id,
 }
 
 impl MemberGuard {
     /// Records a failure; the first one aborts every other member.
     fn fail(&self, panicked: bool, message: String) {
-        let to_abort: Vec<AbortHandle> = {
-            let mut st = self.shared.state.lock();
-            let id = match st.members.get(self.key) {
-                Some(Some(a)) => a.id(),
-                _ => unreachable!("a running member is registered"),
-            };
-            st.failures.push(GroupFailure {
-                id,
-                panicked,
-                message,
-            });
-            if st.cancelling {
-                Vec::new()
-            } else {
-                st.cancelling = true;
-                st.members
-                    .iter()
-                    .filter(|(k, _)| *k != self.key)
-                    .filter_map(|(_, a)| a.clone())
-                    .collect()
-            }
-        };
-        for a in to_abort {
-            a.abort();
-        }
-    }
-}
-
-impl Drop for MemberGuard {
-    fn drop(&mut self) {
-        let waker = {
-            let mut st = self.shared.state.lock();
-            // Rule 4: `join` checks that this member's task has published completion (the
-            // handle moves into `finishing`: no reference count changes here).
-            if let Some(Some(abort)) = st.members.try_remove(self.key) {
-                st.finishing.push(abort);
-                if st.finishing.len() >= 2 * st.finishing_pruned.max(32) {
-                    st.finishing.retain(|a| !a.is_finished());
-                    st.finishing_pruned = st.finishing.len();
-                }
-            }
-            st.pending -= 1;
-            if st.pending == 0 {
-                st.join_waker.take()
-            } else {
-                None
-            }
-        };
-        if let Some(w) = waker {
-            w.wake();
-        }
+        self.live.state().fail(GroupFailure {
+            id: self.id,
+            panicked,
+            message,
+        });
     }
 }

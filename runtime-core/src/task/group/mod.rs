@@ -9,41 +9,63 @@
 //!
 //! # Invariants
 //!
-//! Everything lives in one `Mutex<GroupState>`; no atomics of its own.
+//! The state (`state.rs`) is one atomic word, `CLOSED | CANCELLING | live members`, and one
+//! lock over the members' abort handles, the failures and `join`'s waker, each on a cache
+//! line of its own. A member touches the word once when spawned and once when its future
+//! is gone, and the lock once, at spawn; the lock is shared with the workers only on the
+//! rare paths (a failure, a cancellation, the last member waking `join`).
 //!
-//! 1. **Count.** `pending` is raised under the lock before a member's task is spawned and
-//!    lowered by its guard after its future is gone, so `pending == 0` means no member
-//!    future exists.
-//! 2. **Closing.** `closed` is set under the lock when `join` observes `pending == 0` (or
-//!    the group is dropped); a spawn checks it under the same lock before raising
-//!    `pending`. So a spawn through a [`GroupHandle`] either happens before `join` saw zero
-//!    (and `join` waits for it) or is refused with [`GroupClosed`]: never both, never lost.
-//! 3. **Cancelling.** A spawn stores its member's abort handle and reads `cancelling` in one
-//!    critical section; whoever sets `cancelling` collects the abort handles in the same
-//!    critical section as setting it. So every member is either seen by the canceller or
-//!    aborts itself at spawn.
-//! 4. **Finished when joined.** A member's guard drops with its future, a moment before
-//!    its task publishes completion (on another worker, its handle may still say
-//!    `is_finished() == false`). The guard moves the member's abort handle to `finishing`,
-//!    and `join`, once `pending == 0`, yields until every one of them reports finished:
-//!    as in asyncio, every member's handle is done when `join` returns.
+//! 1. **Count.** The live count is raised before a member's task is spawned and lowered by
+//!    its guard after its future is gone, so a count of zero means no member future exists.
+//! 2. **Closing.** `join` sets `CLOSED` with a compare-exchange from a word whose count is
+//!    zero; a spawn raises the count with one RMW on the same word and, if that finds
+//!    `CLOSED`, lowers it again and is refused with [`GroupClosed`]. The two are ordered
+//!    on the word: a spawn through a [`GroupHandle`] either comes first (`join` waits for
+//!    it) or is refused: never both, never lost. Dropping the group sets `CLOSED` too.
+//! 3. **Cancelling.** `CANCELLING` (and the drop's `CLOSED`) is set under the lock, in the
+//!    critical section that collects the registered handles to abort; a spawn registers
+//!    its handle and reads the flags under the same lock. So every member is either seen
+//!    by the canceller or aborts itself at spawn.
+//! 4. **Waking `join`.** The member that lowers the count to zero then takes the lock and
+//!    wakes `join`'s waker; `join` stores its waker under the lock and reads the count
+//!    again there. Whichever takes the lock second sees what the other did.
+//! 5. **Finished when joined.** A member's guard drops with its future, a moment before its
+//!    task publishes completion (on another worker, its handle may still say
+//!    `is_finished() == false`). Every member's handle is registered before its task can
+//!    run and stays until it reports finished (pruned when the list doubles), and `join`,
+//!    once it has closed the group, waits until every one of them reports finished (woken
+//!    by a done callback on the first one that has not, never spinning): as in asyncio,
+//!    every member's handle is done when `join` returns.
+//! 6. **Lifetime.** A member holds no `Arc`: its guard holds a `Live` token, a pointer to
+//!    the state counted in the word. While the count is above zero the members together
+//!    hold one reference to the state, taken (`Arc::into_raw`) by the spawn that raises
+//!    the count from zero, before its token exists, and given up by the token that lowers
+//!    it to zero, after its last use of the state. So a token's pointer is valid while it
+//!    exists, and the `Arc`'s count is not one more cache line moving with every member.
+//!
+//! The `loom_group_*` models (`group/tests.rs`) check rules 2 to 6 with every pair of
+//! operations that race on the word.
 mod handle;
 mod member;
 mod report;
+mod state;
+#[cfg(all(test, runtime_loom))]
+mod tests;
 
 pub use handle::GroupHandle;
 use member::sealed;
 pub use report::{GroupClosed, GroupError, GroupFailure, GroupMember};
 
-use super::{AbortHandle, JoinHandle};
+use super::{AbortHandle, Id, JoinHandle};
 use crate::error;
-use crate::loom::sync::{Arc, Mutex};
+use crate::loom::sync::Arc;
 use crate::runtime::Handle;
 use member::{AnyOutput, FallibleOutput, Member, Verdict};
+use state::GroupState;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 /// A set of tasks that succeed or fail together (asyncio's `TaskGroup`).
 ///
@@ -70,30 +92,8 @@ pub struct TaskGroup {
     shared: Arc<Shared>,
 }
 
-struct Shared {
-    state: Mutex<GroupState>,
-}
-
-#[derive(Default)]
-struct GroupState {
-    /// Members whose future has not been dropped yet (rule 1).
-    pending: usize,
-    /// Abort handles of live members, by member key.
-    members: slab::Slab<Option<AbortHandle>>,
-    failures: Vec<GroupFailure>,
-    /// A member failed, or `cancel`/`abort_all` was called (rule 3).
-    cancelling: bool,
-    /// `abort_all` was called: `join` reports it.
-    aborted: bool,
-    /// `join` returned or the group was dropped: spawns are refused (rule 2).
-    closed: bool,
-    join_waker: Option<Waker>,
-    /// Members whose future is gone but whose task may not have published its completion
-    /// yet (rule 4); pruned when it doubles, emptied by `join`.
-    finishing: Vec<AbortHandle>,
-    /// `finishing`'s length after its last pruning.
-    finishing_pruned: usize,
-}
+/// What a group, its handles and its members' guards share.
+type Shared = GroupState<AbortHandle>;
 
 impl Shared {
     /// Spawns a member of `this` judged by `V` on the current runtime. (An associated
@@ -105,51 +105,15 @@ impl Shared {
         F::Output: Send + 'static,
         V: Verdict<F::Output> + 'static,
     {
+        // First, as it may panic: nothing is counted yet.
         let handle = Handle::current();
-        let key = {
-            let mut st = this.state.lock();
-            if st.closed {
-                return Err(GroupClosed(()));
-            }
-            st.pending += 1;
-            st.members.insert(None)
-        };
-        let member = Member::<F, V>::new(future, this.clone(), key);
-        Ok(handle.inner.spawn(member, None, |join| {
-            // The task cannot have run yet, so `key` is still ours.
-            let abort = join.abort_handle();
-            let mut st = this.state.lock();
-            // A second reference only in the rare cancelling case: the common path moves
-            // the handle into its slot, one reference count touched per member, not three.
-            let abort_now = st.cancelling.then(|| abort.clone());
-            if let Some(slot) = st.members.get_mut(key) {
-                *slot = Some(abort);
-            }
-            drop(st);
-            if let Some(abort) = abort_now {
-                abort.abort();
-            }
-        }))
-    }
-
-    /// Marks the group cancelling (and aborted, for `abort_all`) and aborts every member.
-    fn cancel(&self, aborted: bool) {
-        let handles: Vec<AbortHandle> = {
-            let mut st = self.state.lock();
-            if st.closed {
-                return;
-            }
-            st.cancelling = true;
-            st.aborted |= aborted;
-            st.members.iter().filter_map(|(_, a)| a.clone()).collect()
-        };
-        for h in handles {
-            h.abort();
-        }
-    }
-
-    fn is_cancelling(&self) -> bool {
-        self.state.lock().cancelling
+        let live = GroupState::begin_spawn(this)?;
+        let id = Id::next();
+        let member = Member::<F, V>::new(future, live, id);
+        // Rule 5: registered before the task can run.
+        Ok(handle
+            .inner
+            .spawn_with_id(member, id, None, |join| this.register(join.abort_handle())))
     }
 }
 
@@ -171,9 +135,7 @@ impl TaskGroup {
     /// ```
     pub fn new() -> TaskGroup {
         TaskGroup {
-            shared: Arc::new(Shared {
-                state: Mutex::new(GroupState::default()),
-            }),
+            shared: Arc::new(GroupState::new()),
         }
     }
 
@@ -340,7 +302,7 @@ impl TaskGroup {
     /// });
     /// ```
     pub fn len(&self) -> usize {
-        self.shared.state.lock().pending
+        self.shared.len()
     }
 
     /// Whether every member has finished.
@@ -385,14 +347,7 @@ impl TaskGroup {
 impl Drop for TaskGroup {
     fn drop(&mut self) {
         // Closed first, so a member spawning while it is cancelled is refused.
-        let handles: Vec<AbortHandle> = {
-            let mut st = self.shared.state.lock();
-            st.closed = true;
-            st.members.iter().filter_map(|(_, a)| a.clone()).collect()
-        };
-        for h in handles {
-            h.abort();
-        }
+        self.shared.close_and_abort();
     }
 }
 
@@ -402,15 +357,15 @@ impl fmt::Debug for TaskGroup {
     }
 }
 
-impl fmt::Debug for Shared {
+impl<H: state::MemberTask> fmt::Debug for GroupState<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let st = self.state.lock();
+        let (failures, aborted) = self.failures_and_aborted();
         f.debug_struct("TaskGroup")
-            .field("pending", &st.pending)
-            .field("failures", &st.failures.len())
-            .field("cancelling", &st.cancelling)
-            .field("aborted", &st.aborted)
-            .field("closed", &st.closed)
+            .field("pending", &self.len())
+            .field("failures", &failures)
+            .field("cancelling", &self.is_cancelling())
+            .field("aborted", &aborted)
+            .field("closed", &self.is_closed())
             .finish()
     }
 }
@@ -438,35 +393,11 @@ impl Future for Join {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         assert!(!self.done, "{}", error::GROUP_JOIN_POLLED_AFTER_COMPLETION);
         let group = self.group.as_ref().expect("group present until done");
-        let mut st = group.shared.state.lock();
-        if st.pending > 0 {
-            match &st.join_waker {
-                Some(w) if w.will_wake(cx.waker()) => {}
-                _ => st.join_waker = Some(cx.waker().clone()),
-            }
-            return Poll::Pending;
-        }
-        // Rule 4: the last tasks are between dropping their future and publishing their
-        // completion, which takes moments: yield until they have.
-        st.finishing.retain(|a| !a.is_finished());
-        if !st.finishing.is_empty() {
-            drop(st);
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        // Rule 2: from here on, spawns through handles are refused.
-        st.closed = true;
-        let failures = std::mem::take(&mut st.failures);
-        let aborted = st.aborted;
-        drop(st);
+        let report = std::task::ready!(group.shared.poll_join(cx));
         self.done = true;
         // Every member is gone: dropping the group aborts nothing.
         self.group = None;
-        if failures.is_empty() && !aborted {
-            Poll::Ready(Ok(()))
-        } else {
-            Poll::Ready(Err(GroupError { failures, aborted }))
-        }
+        Poll::Ready(report)
     }
 }
 
