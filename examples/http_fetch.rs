@@ -44,9 +44,14 @@ impl Pool {
             .unwrap()
             .get_mut(&host)
             .and_then(|v| v.pop());
-        let mut sender = match idle.filter(|s| !s.is_closed()) {
-            Some(sender) => sender,
-            None => self.connect(&host).await?,
+        // An idle connection is used once it is ready for another request; one that
+        // the server closed meanwhile fails `ready` and is dropped.
+        let mut sender = match idle {
+            Some(mut sender) if !sender.is_closed() => match sender.ready().await {
+                Ok(()) => sender,
+                Err(_) => self.connect(&host).await?,
+            },
+            _ => self.connect(&host).await?,
         };
         let req = Request::get(uri.path())
             .header("host", &host)

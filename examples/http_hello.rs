@@ -88,6 +88,7 @@ async fn client(addr: SocketAddr) -> Result<(), Box<dyn std::error::Error + Send
         let req = Request::get(path)
             .header("host", addr.to_string())
             .body(Empty::<Bytes>::new())?;
+        sender.ready().await?; // the previous exchange is over: the connection takes another
         let res = sender.send_request(req).await?;
         let status = res.status();
         let body = res.into_body().collect().await?.to_bytes();

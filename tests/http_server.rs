@@ -156,6 +156,8 @@ fn http1_answers_with_the_body_and_headers() {
         assert_eq!(res.headers()["content-length"], "13");
         assert_eq!(body_text(res).await, "Hello, World!");
 
+        // A keep-alive connection takes the next request once it is ready again.
+        sender.ready().await.unwrap();
         let res = sender.send_request(get("/nowhere")).await.unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     });
@@ -174,7 +176,10 @@ fn http2_over_prior_knowledge_multiplexes_requests_on_one_connection() {
         runtime::spawn(conn);
         let requests = (0..20).map(|_| {
             let mut sender = sender.clone();
-            async move { sender.send_request(get("http://localhost/")).await.unwrap() }
+            async move {
+                sender.ready().await.unwrap();
+                sender.send_request(get("http://localhost/")).await.unwrap()
+            }
         });
         for res in runtime::gather(requests).await {
             assert_eq!(res.status(), StatusCode::OK);
@@ -194,6 +199,7 @@ fn a_hundred_keep_alive_clients_at_once() {
             runtime::spawn(async move {
                 let mut sender = client_h1(addr).await;
                 for _ in 0..10 {
+                    sender.ready().await.unwrap();
                     let res = sender.send_request(get("/")).await.unwrap();
                     assert_eq!(body_text(res).await, "Hello, World!");
                 }
@@ -470,7 +476,10 @@ fn graceful_shutdown_finishes_the_request_in_flight_then_closes() {
             Ok(()),
             "the connection ended cleanly"
         );
-        let again = sender.send_request(get("/")).await;
+        let again = match sender.ready().await {
+            Ok(()) => sender.send_request(get("/")).await.map(drop),
+            Err(closed) => Err(closed),
+        };
         assert!(
             again.is_err(),
             "the connection is closed after the shutdown"
