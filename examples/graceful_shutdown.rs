@@ -9,7 +9,9 @@
 //! serves until you press ctrl-c (or `kill -TERM` it); try `nc 127.0.0.1 PORT`.
 //!
 //! The asyncio equivalent is `loop.add_signal_handler(SIGTERM, ...)` setting an
-//! `Event`, `server.close()`, and `asyncio.wait(connections, timeout=...)`.
+//! `Event`, `server.close()`, and `asyncio.wait(connections, timeout=...)`. The accept
+//! loop, the signal wait and the drain are in `examples/support/shutdown.rs`, shared with
+//! `http_hello`; this file is the connections' side.
 use std::future::{poll_fn, Future};
 use std::net::SocketAddr;
 use std::pin::pin;
@@ -17,11 +19,11 @@ use std::task::Poll;
 use std::time::Duration;
 
 use runtime::net::{TcpListener, TcpStream};
-use runtime::signal::unix::{signal, SignalKind};
 use runtime::sync::{mpsc, watch};
 
-/// How long open connections get to finish once shutdown starts.
-const DRAIN_DEADLINE: Duration = Duration::from_secs(5);
+#[path = "support/shutdown.rs"]
+mod shutdown;
+use shutdown::{sigterm_self_after, Server};
 
 /// Runs `fut` unless shutdown is announced first (`None` then).
 async fn unless_shutdown<F: Future>(
@@ -39,19 +41,6 @@ async fn unless_shutdown<F: Future>(
         }
         // A change (or the sender gone) means: shut down.
         changed.as_mut().poll(cx).map(|_| None)
-    })
-    .await
-}
-
-/// Waits for SIGTERM or ctrl-c (SIGINT).
-async fn shutdown_signal() -> std::io::Result<&'static str> {
-    let mut term = signal(SignalKind::terminate())?;
-    let mut ctrl_c = pin!(runtime::signal::ctrl_c());
-    poll_fn(|cx| {
-        if term.poll_recv(cx).is_ready() {
-            return Poll::Ready(Ok("SIGTERM"));
-        }
-        ctrl_c.as_mut().poll(cx).map(|r| r.map(|()| "ctrl-c"))
     })
     .await
 }
@@ -110,26 +99,12 @@ async fn main() -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     println!("serving on {addr}");
 
-    let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
-    let acceptor = runtime::spawn(async move {
-        loop {
-            match listener.accept().await {
-                Ok((stream, peer)) => {
-                    let conn = serve(stream, peer, shutdown_rx.clone(), alive_tx.clone());
-                    runtime::spawn(async move {
-                        if let Err(e) = conn.await {
-                            eprintln!("server: {peer}: {e}");
-                        }
-                    });
-                }
-                // At the fd limit (EMFILE) and the like: back off, don't spin.
-                Err(e) => {
-                    eprintln!("server: accept failed: {e}; retrying in 100 ms");
-                    runtime::sleep(Duration::from_millis(100)).await;
-                }
+    let server = Server::start(listener, |stream, peer, shutdown, alive| {
+        runtime::spawn(async move {
+            if let Err(e) = serve(stream, peer, shutdown, alive).await {
+                eprintln!("server: {peer}: {e}");
             }
-        }
+        });
     });
 
     let mut clients = Vec::new();
@@ -137,27 +112,10 @@ async fn main() -> std::io::Result<()> {
         for id in 0..3 {
             clients.push(runtime::spawn(client(addr, id)));
         }
-        runtime::spawn(async {
-            runtime::sleep(Duration::from_millis(600)).await;
-            println!("-- sending SIGTERM to myself");
-            // SAFETY: `kill` on our own pid with a valid signal number has no memory
-            // effects; the SIGTERM handler is installed (`shutdown_signal` runs).
-            unsafe { libc::kill(libc::getpid(), libc::SIGTERM) };
-        });
+        sigterm_self_after(Duration::from_millis(600));
     }
 
-    let which = shutdown_signal().await?;
-    println!("-- {which}: no new connections; open ones finish their request");
-    // Stop accepting: the listener closes with the accept loop's task.
-    acceptor.abort();
-    let _ = acceptor.await;
-    shutdown_tx.send_replace(true);
-    // Every connection holds a sender; `recv` returns `None` once all have gone.
-    match runtime::timeout(DRAIN_DEADLINE, alive_rx.recv()).await {
-        Ok(None) => println!("-- every connection closed"),
-        Ok(Some(())) => unreachable!("nobody sends on the liveness channel"),
-        Err(_) => println!("-- {DRAIN_DEADLINE:?} passed; exiting with connections open"),
-    }
+    server.run_until_signal().await?;
     for c in clients {
         c.await.expect("the client task finishes")?;
     }

@@ -10,12 +10,12 @@
 //! for `/slow` (300 ms of "work"), and while that request is in flight the program
 //! sends itself SIGTERM. The slow answer still arrives; then the connection closes.
 //! With `-- --serve` it serves on 127.0.0.1:3000 until you press ctrl-c (try
-//! `curl -i http://127.0.0.1:3000/`).
+//! `curl -i http://127.0.0.1:3000/`). The accept loop, the signal wait and the drain are
+//! `examples/support/shutdown.rs`, shared with `graceful_shutdown`.
 use std::convert::Infallible;
 use std::future::{poll_fn, Future};
 use std::net::SocketAddr;
 use std::pin::pin;
-use std::task::Poll;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -26,11 +26,11 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use runtime::hyper::{Io, Timer};
 use runtime::net::{TcpListener, TcpStream};
-use runtime::signal::unix::{signal, SignalKind};
 use runtime::sync::{mpsc, watch};
 
-/// How long open connections get to finish once shutdown starts.
-const DRAIN_DEADLINE: Duration = Duration::from_secs(5);
+#[path = "support/shutdown.rs"]
+mod shutdown;
+use shutdown::{sigterm_self_after, Server};
 
 async fn hello(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     if req.uri().path() == "/slow" {
@@ -64,19 +64,6 @@ async fn serve(stream: TcpStream, mut shutdown: watch::Receiver<bool>, _alive: m
     if let Err(e) = result {
         eprintln!("server: connection error: {e}");
     }
-}
-
-/// Waits for SIGTERM or ctrl-c (SIGINT).
-async fn shutdown_signal() -> std::io::Result<&'static str> {
-    let mut term = signal(SignalKind::terminate())?;
-    let mut ctrl_c = pin!(runtime::signal::ctrl_c());
-    poll_fn(|cx| {
-        if term.poll_recv(cx).is_ready() {
-            return Poll::Ready(Ok("SIGTERM"));
-        }
-        ctrl_c.as_mut().poll(cx).map(|r| r.map(|()| "ctrl-c"))
-    })
-    .await
 }
 
 /// The client part: one keep-alive connection, three quick requests and a slow one.
@@ -115,47 +102,19 @@ async fn main() -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     println!("serving on http://{addr}/");
 
-    let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
-    let acceptor = runtime::spawn(async move {
-        loop {
-            match listener.accept().await {
-                Ok((stream, _)) => {
-                    runtime::spawn(serve(stream, shutdown_rx.clone(), alive_tx.clone()));
-                }
-                // At the fd limit (EMFILE) and the like: back off, don't spin.
-                Err(e) => {
-                    eprintln!("server: accept failed: {e}; retrying in 100 ms");
-                    runtime::sleep(Duration::from_millis(100)).await;
-                }
-            }
-        }
+    let server = Server::start(listener, |stream, _, shutdown, alive| {
+        runtime::spawn(serve(stream, shutdown, alive));
     });
 
     let mut demo = None;
     if !serve_forever {
         demo = Some(runtime::spawn(client(addr)));
-        runtime::spawn(async {
-            // The three quick requests take well under 150 ms; the slow one is then
-            // in flight.
-            runtime::sleep(Duration::from_millis(150)).await;
-            println!("-- sending SIGTERM to myself");
-            // SAFETY: `kill` on our own pid with a valid signal number has no memory
-            // effects; the SIGTERM handler is installed (`shutdown_signal` runs).
-            unsafe { libc::kill(libc::getpid(), libc::SIGTERM) };
-        });
+        // The three quick requests take well under 150 ms; the slow one is then in
+        // flight.
+        sigterm_self_after(Duration::from_millis(150));
     }
 
-    let which = shutdown_signal().await?;
-    println!("-- {which}: no new connections; open ones finish their request");
-    acceptor.abort();
-    let _ = acceptor.await;
-    shutdown_tx.send_replace(true);
-    // Every connection holds a sender; `recv` returns `None` once all have gone.
-    match runtime::timeout(DRAIN_DEADLINE, alive_rx.recv()).await {
-        Ok(_) => println!("-- every connection closed"),
-        Err(_) => println!("-- {DRAIN_DEADLINE:?} passed; exiting with connections open"),
-    }
+    server.run_until_signal().await?;
     if let Some(demo) = demo {
         demo.await
             .expect("the client task finishes")
