@@ -1,7 +1,7 @@
 //! hyper 1.x servers and clients on the runtime (`runtime::hyper`): HTTP/1.1 and HTTP/2
 //! answers, many keep-alive clients, streamed request bodies, client timeouts, hyper's
-//! header-read timeout on the runtime's timers, and an upgraded connection spoken
-//! through the runtime's I/O traits.
+//! header-read timeout on the runtime's timers, hyper's vectored writes, and an upgraded
+//! connection spoken through the runtime's I/O traits.
 #![cfg(feature = "hyper")]
 
 mod support;
@@ -234,17 +234,31 @@ impl Body for ChannelBody {
     }
 }
 
+/// Starts a POST to `/echo` on `sender` whose body is streamed from the returned
+/// channel (dropping it ends the body); the task resolves to the response.
+fn post_echo_streamed(
+    mut sender: hyper::client::conn::http1::SendRequest<ChannelBody>,
+) -> (
+    mpsc::UnboundedSender<Bytes>,
+    runtime::JoinHandle<hyper::Result<Response<Incoming>>>,
+) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let req = Request::post("/echo")
+        .header("host", "localhost")
+        .body(ChannelBody(rx))
+        .unwrap();
+    (
+        tx,
+        runtime::spawn(async move { sender.send_request(req).await }),
+    )
+}
+
 #[test]
 fn a_request_body_streamed_in_chunks_arrives_whole() {
     on_both_flavors(|| async {
         let (addr, _) = server(Proto::Http1).await;
-        let mut sender = client_h1(addr).await;
-        let (tx, rx) = mpsc::unbounded_channel();
-        let req = Request::post("/echo")
-            .header("host", "localhost")
-            .body(ChannelBody(rx))
-            .unwrap();
-        let response = runtime::spawn(async move { sender.send_request(req).await });
+        let sender = client_h1(addr).await;
+        let (tx, response) = post_echo_streamed(sender);
         for i in 0..5 {
             tx.send(Bytes::from(format!("chunk {i};"))).unwrap();
             runtime::sleep(Duration::from_millis(20)).await;
@@ -260,6 +274,88 @@ fn a_request_body_streamed_in_chunks_arrives_whole() {
         assert_eq!(
             body_text(res).await,
             "chunk 0;chunk 1;chunk 2;chunk 3;chunk 4;"
+        );
+    });
+}
+
+/// A stream that counts the vectored writes that reach it, so a test can see hyper's
+/// `writev(true)` go through `Io` to the socket's vectored write.
+struct CountingStream {
+    inner: TcpStream,
+    vectored: Arc<AtomicUsize>,
+}
+
+impl runtime::io::AsyncReadBuf for CountingStream {
+    fn poll_read_buf(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut runtime::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read_buf(cx, buf)
+    }
+}
+
+impl futures_util::io::AsyncWrite for CountingStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        if bufs.len() > 1 {
+            self.vectored.fetch_add(1, SeqCst);
+        }
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_close(cx)
+    }
+}
+
+#[test]
+fn hypers_vectored_writes_go_through_io_whole() {
+    on_both_flavors(|| async {
+        let (addr, _) = server(Proto::Http1).await;
+        let vectored = Arc::new(AtomicUsize::new(0));
+        let stream = CountingStream {
+            inner: TcpStream::connect(addr).await.unwrap(),
+            vectored: vectored.clone(),
+        };
+        // `writev(true)`: hyper queues the head and each body chunk as separate slices
+        // instead of copying them into one buffer.
+        let (sender, conn) = hyper::client::conn::http1::Builder::new()
+            .writev(true)
+            .handshake(Io::new(stream))
+            .await
+            .unwrap();
+        runtime::spawn(conn);
+        let (tx, response) = post_echo_streamed(sender);
+        let mut expected = Vec::new();
+        for i in 0..16u8 {
+            let chunk = vec![b'a' + i; 64 * 1024];
+            expected.extend_from_slice(&chunk);
+            tx.send(Bytes::from(chunk)).unwrap();
+        }
+        drop(tx);
+        let res = patient(response).await.unwrap().unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(body == expected, "the 1 MiB echo came back altered");
+        assert!(
+            vectored.load(SeqCst) > 0,
+            "hyper's vectored writes never reached the stream's poll_write_vectored"
         );
     });
 }

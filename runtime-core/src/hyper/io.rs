@@ -26,8 +26,12 @@ pin_project! {
     ///   `hyper::upgrade::Upgraded`), it is `futures_io::AsyncRead`/`AsyncWrite` and
     ///   [`AsyncReadBuf`], for the ecosystem's `copy`, `read_exact` and friends.
     ///
-    /// hyper's `is_write_vectored` is `false`: hyper then copies a response's headers
-    /// and a small body into one buffer and sends them in one `send(2)`.
+    /// hyper's `is_write_vectored` is `false` (`Io` cannot tell whether `T`'s vectored
+    /// write is a real one): by default hyper copies a message's head and body into one
+    /// buffer and sends it in one `send(2)`, the cheaper way for small bodies. For large
+    /// bodies, `writev(true)` on hyper's `http1::Builder` has hyper hand the head and each
+    /// body chunk over as separate slices, uncopied; `Io` passes them to `T`'s
+    /// `poll_write_vectored`, which on our streams is one `sendmsg(2)`.
     ///
     /// # Examples
     ///
